@@ -1,0 +1,7 @@
+export { createDb, type Db, type DbOptions } from "./client";
+export { parseDatabaseUrl, DEFAULT_SQLITE_FILE, type DatabaseTarget } from "./database-url";
+export { migrate, type MigrationResult } from "./migrate";
+export { isUniqueViolation } from "./errors";
+export { Prisma } from "./generated/sqlite/client";
+export type * from "./generated/sqlite/models";
+export { createTestDatabase, testFlavour, type TestDatabase } from "./testing";

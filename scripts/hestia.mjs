@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// One entry point for `npm start` and `npm test` on a machine that has only Node and npm:
+// installs dependencies with the pinned pnpm, generates the Prisma clients, then runs the task.
+// Each step is skipped when its inputs have not changed since the last run.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
+const task = process.argv[2] ?? "start";
+const taskArgs = process.argv.slice(3);
+
+function log(message) {
+  console.log(`[hestia] ${message}`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function runOrExit(command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) process.exit(status);
+}
+
+function hashFiles(files) {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    hash.update(file);
+    hash.update(existsSync(join(root, file)) ? readFileSync(join(root, file)) : "missing");
+  }
+  return hash.digest("hex");
+}
+
+function upToDate(stampFile, digest) {
+  return existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest;
+}
+
+function writeStamp(stampFile, digest) {
+  mkdirSync(dirname(stampFile), { recursive: true });
+  writeFileSync(stampFile, digest);
+}
+
+/** pnpm's node-gyp ignores npm's `nodedir`; pass it through so native addons build offline. */
+function nodedirEnv() {
+  if (process.env.npm_config_nodedir) return {};
+  const probe = spawnSync("npm", ["config", "get", "nodedir"], { encoding: "utf8" });
+  const value = probe.status === 0 ? probe.stdout.trim() : "";
+  return value && value !== "undefined" && value !== "null" ? { npm_config_nodedir: value } : {};
+}
+
+function pnpmCommand() {
+  const wanted = PNPM.split("@")[1];
+  const probe = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
+  if (probe.status === 0 && probe.stdout.trim() === wanted) return ["pnpm", []];
+  return ["npx", ["--yes", PNPM]];
+}
+
+function pnpm(args, env = {}) {
+  const [command, prefix] = pnpmCommand();
+  return run(command, [...prefix, ...args], { env: { ...process.env, ...env } });
+}
+
+function ensureInstalled() {
+  const manifests = [
+    "pnpm-lock.yaml",
+    "pnpm-workspace.yaml",
+    "package.json",
+    "apps/server/package.json",
+    "packages/contracts/package.json",
+    "packages/db/package.json",
+    "packages/sdk/package.json",
+    ...examplePackages(),
+  ];
+  const stamp = join(root, "node_modules", ".hestia-install");
+  const digest = hashFiles(manifests);
+  if (upToDate(stamp, digest)) return;
+  log(`installing dependencies with ${PNPM}`);
+  const status = pnpm(["install", "--frozen-lockfile"], nodedirEnv());
+  if (status !== 0) process.exit(status);
+  writeStamp(stamp, digest);
+}
+
+function examplePackages() {
+  const dir = join(root, "examples");
+  if (!existsSync(dir)) return [];
+  const listing = spawnSync("ls", [dir], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  return listing.map((name) => `examples/${name}/package.json`).filter((file) => existsSync(join(root, file)));
+}
+
+function ensureGenerated() {
+  // The generate script keeps its own stamp; calling it is cheap when nothing changed.
+  runOrExit(process.execPath, [join(root, "packages/db/scripts/generate.mjs")]);
+}
+
+function bin(pkgDir, name) {
+  return join(root, pkgDir, "node_modules", ".bin", name);
+}
+
+ensureInstalled();
+ensureGenerated();
+
+switch (task) {
+  case "setup":
+    break;
+  case "start":
+    log("starting the server");
+    process.exitCode = run(bin("apps/server", "tsx"), ["src/main.ts", ...taskArgs], {
+      cwd: join(root, "apps/server"),
+    });
+    break;
+  case "test":
+    process.exitCode = run(bin(".", "vitest"), ["run", "--coverage", ...taskArgs]);
+    break;
+  default:
+    console.error(`unknown task "${task}" (expected start, test or setup)`);
+    process.exitCode = 2;
+}
