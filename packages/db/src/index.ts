@@ -3,5 +3,5 @@ export { parseDatabaseUrl, DEFAULT_SQLITE_FILE, type DatabaseTarget } from "./da
 export { migrate, type MigrationResult } from "./migrate";
 export { isUniqueViolation } from "./errors";
 export { Prisma } from "./generated/sqlite/client";
-export type * from "./generated/sqlite/models";
+export type { User, Friendship, FriendRequest, Conversation, Membership, Message, PushToken } from "./generated/sqlite/client";
 export { createTestDatabase, testFlavour, type TestDatabase } from "./testing";

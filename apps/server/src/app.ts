@@ -1,0 +1,74 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createDb, migrate, parseDatabaseUrl, type Db } from "@hestia/db";
+import type { Config } from "./config";
+import type { Deps } from "./deps";
+import { createExpressApp } from "./http/express-app";
+import { createLogger, type Logger } from "./logger";
+import { createAuthRateLimiter } from "./modules/auth/rate-limit";
+import { createTokenService } from "./modules/auth/tokens";
+import { createSocketServer, type HestiaServer } from "./socket/io";
+
+export interface CreateAppOptions {
+  config: Config;
+  logger?: Logger;
+}
+
+export interface App {
+  deps: Deps;
+  httpServer: HttpServer;
+  io: HestiaServer;
+  /** Starts listening; resolves with the bound address (use port 0 for a free port). */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, closes sockets and connections, then the database. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole server (database migrated, HTTP, REST, tRPC, Socket.IO) without listening. */
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const target = parseDatabaseUrl(config.databaseUrl, config.dataDir);
+  const { applied } = await migrate(target);
+  if (applied.length) logger.info({ applied }, "database migrated");
+  const db: Db = createDb(target);
+  const deps: Deps = {
+    db,
+    config,
+    logger,
+    tokens: createTokenService(db, config.jwt),
+    authLimiter: createAuthRateLimiter(config.authRateLimit),
+  };
+  const httpServer = createServer(createExpressApp(deps));
+  const io = createSocketServer(httpServer, deps);
+
+  let closing: Promise<void> | undefined;
+  return {
+    deps,
+    httpServer,
+    io,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        // In-flight requests get a moment to finish; then remaining connections are cut.
+        const timer = setTimeout(() => httpServer.closeAllConnections(), 5_000);
+        await stopped;
+        clearTimeout(timer);
+        await db.$disconnect();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const serverDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable the server reads, with its default. `.env.example` mirrors this. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Absolute base URL clients use to reach the server (for avatar links); derived from each request when unset. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default(resolve(serverDir, "data")),
+  UPLOAD_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.string().optional(),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_EXPIRES_IN: z
+    .string()
+    .regex(/^\d+[smhd]$/, "must be a number followed by s, m, h or d, e.g. 7d")
+    .default("7d"),
+  /** Comma-separated origins allowed by CORS, or * for any. */
+  CORS_ORIGINS: z.string().default("*"),
+  /** Express "trust proxy": set when behind a load balancer so rate limits see client IPs. */
+  TRUST_PROXY: z.string().default("false"),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  AUTH_RATE_LIMIT_PER_IP: positiveInt(30),
+  AUTH_RATE_LIMIT_PER_USERNAME: positiveInt(10),
+  BODY_LIMIT: z.string().default("100kb"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  dataDir: string;
+  uploadDir: string;
+  databaseUrl: string | undefined;
+  jwt: { secret: string; expiresIn: string; generated: boolean };
+  corsOrigins: "*" | string[];
+  trustProxy: boolean | number | string;
+  authRateLimit: { windowSeconds: number; perIp: number; perUsername: number };
+  bodyLimit: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const vars = parsed.data;
+  if (vars.NODE_ENV === "production" && !vars.JWT_SECRET) {
+    throw new ConfigError(["JWT_SECRET: required in production (at least 32 random characters)"]);
+  }
+  const dataDir = resolve(vars.DATA_DIR);
+  return {
+    env: vars.NODE_ENV,
+    host: vars.HOST,
+    port: vars.PORT,
+    publicUrl: vars.PUBLIC_URL?.replace(/\/+$/, ""),
+    dataDir,
+    uploadDir: resolve(vars.UPLOAD_DIR ?? resolve(dataDir, "uploads")),
+    databaseUrl: vars.DATABASE_URL?.trim() || undefined,
+    jwt: {
+      secret: vars.JWT_SECRET ?? randomBytes(48).toString("base64url"),
+      expiresIn: vars.JWT_EXPIRES_IN,
+      generated: !vars.JWT_SECRET,
+    },
+    corsOrigins: vars.CORS_ORIGINS.trim() === "*" ? "*" : vars.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    authRateLimit: {
+      windowSeconds: vars.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+      perIp: vars.AUTH_RATE_LIMIT_PER_IP,
+      perUsername: vars.AUTH_RATE_LIMIT_PER_USERNAME,
+    },
+    bodyLimit: vars.BODY_LIMIT,
+    logLevel: vars.LOG_LEVEL,
+  };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "true") return true;
+  if (value === "false" || value === "") return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

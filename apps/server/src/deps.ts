@@ -1,0 +1,27 @@
+import type { Db } from "@hestia/db";
+import type { Config } from "./config";
+import type { Logger } from "./logger";
+import type { TokenService } from "./modules/auth/tokens";
+import type { AuthRateLimiter } from "./modules/auth/rate-limit";
+
+/** What services need from the outside world; built once in createApp and injectable in tests. */
+export interface Deps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  tokens: TokenService;
+  authLimiter: AuthRateLimiter;
+}
+
+/** The authenticated user a request or socket acts for. */
+export interface Actor {
+  id: number;
+  username: string;
+}
+
+/** Per-request facts a service may need that come from the transport. */
+export interface RequestInfo {
+  /** Absolute base URL of this server as the client reached it, for links in responses. */
+  baseUrl: string;
+  ip: string;
+}

@@ -1,0 +1,97 @@
+import { errorStatus, type ErrorBody, type ErrorCode } from "@hestia/contracts";
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+/** A failure a user can act on. Services throw it; each transport maps it the same way. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { details?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return this.extra.details === undefined
+      ? { error: this.message, code: this.code }
+      : { error: this.message, code: this.code, details: this.extra.details };
+  }
+}
+
+const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "TOO_MANY_REQUESTS",
+  500: "INTERNAL_SERVER_ERROR",
+  503: "SERVICE_UNAVAILABLE",
+};
+
+const appCodeByTrpcCode: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+  PARSE_ERROR: "BAD_REQUEST",
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  METHOD_NOT_SUPPORTED: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  TOO_MANY_REQUESTS: "RATE_LIMITED",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: trpcCodeByStatus[error.status] ?? "INTERNAL_SERVER_ERROR", message: error.message, cause: error });
+}
+
+interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+function isZodError(error: unknown): error is Error & { issues: ZodLikeIssue[] } {
+  return error instanceof Error && error.name === "ZodError" && Array.isArray((error as { issues?: unknown }).issues);
+}
+
+/** Turns zod issues into a 400 whose message names the first problem. */
+export function validationError(issues: ZodLikeIssue[]): AppError {
+  const details = issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  const first = details[0];
+  const message = first ? `Invalid input: ${first.path ? `${first.path}: ` : ""}${first.message}` : "Invalid input";
+  return new AppError("VALIDATION_ERROR", message, { details });
+}
+
+const INTERNAL = () => new AppError("INTERNAL_ERROR", "Internal server error");
+
+/**
+ * The one place that decides what a failure looks like to a client: AppErrors pass through,
+ * validation failures become 400s, tRPC errors keep their meaning, anything else is a 500
+ * whose message reveals nothing.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isZodError(error)) return validationError(error.issues);
+  if (error instanceof TRPCError) {
+    if (error.cause instanceof AppError) return error.cause;
+    if (isZodError(error.cause) && error.code === "BAD_REQUEST") return validationError(error.cause.issues);
+    const code = appCodeByTrpcCode[error.code];
+    return code ? new AppError(code, error.message) : INTERNAL();
+  }
+  return INTERNAL();
+}
+
+/** Whether this failure is a bug worth logging with its stack. */
+export function isInternal(error: AppError): boolean {
+  return error.status >= 500 && error.code !== "SERVICE_UNAVAILABLE";
+}

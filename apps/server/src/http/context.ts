@@ -1,0 +1,15 @@
+import type { Request } from "express";
+import type { Deps } from "../deps";
+import { bearerToken } from "../modules/auth/tokens";
+import type { Context } from "../trpc/init";
+
+export function contextFromRequest(deps: Deps, req: Request): Context {
+  return {
+    deps,
+    token: bearerToken(req.headers.authorization),
+    request: {
+      ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      baseUrl: deps.config.publicUrl ?? `${req.protocol}://${req.get("host") ?? `localhost:${deps.config.port}`}`,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Deps } from "../deps";
+import { AppError, isInternal, toAppError } from "../errors";
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json(new AppError("NOT_FOUND", `No route for ${req.method} ${req.path}`).toBody());
+};
+
+/** Maps body-parser failures (malformed JSON, too large, bad charset) and anything else to the API's error shape. */
+function fromExpressError(error: unknown): AppError {
+  const { type, status } = (error ?? {}) as { type?: string; status?: number };
+  if (type === "entity.parse.failed") return new AppError("BAD_REQUEST", "Malformed JSON body");
+  if (type === "entity.too.large") return new AppError("PAYLOAD_TOO_LARGE", "Request body too large");
+  if (type === "encoding.unsupported" || type === "charset.unsupported") {
+    return new AppError("UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding or charset");
+  }
+  if (status === 400) return new AppError("BAD_REQUEST", "Bad request");
+  return toAppError(error);
+}
+
+export function errorHandler(deps: Deps): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const appError = fromExpressError(error);
+    if (isInternal(appError)) deps.logger.error({ err: error, path: req.path }, "request failed");
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (appError.extra.retryAfterSeconds) res.setHeader("Retry-After", String(appError.extra.retryAfterSeconds));
+    res.status(appError.status).json(appError.toBody());
+  };
+}

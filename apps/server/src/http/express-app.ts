@@ -1,0 +1,62 @@
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import cors from "cors";
+import express, { type Express } from "express";
+import helmet from "helmet";
+import { join } from "node:path";
+import type { Deps } from "../deps";
+import { appRouter } from "../trpc/app-router";
+import { logIfInternal } from "../trpc/init";
+import { contextFromRequest } from "./context";
+import { docsRouter } from "./docs";
+import { errorHandler, notFound } from "./errors";
+import { buildOpenApiDocument } from "./openapi";
+import { restHandler } from "./rest";
+
+export const API_VERSION = "0.1.0";
+
+export function createExpressApp(deps: Deps): Express {
+  const { config } = deps;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  app.use(
+    helmet({
+      crossOriginResourcePolicy: { policy: "cross-origin" },
+      // TLS is the load balancer's business; forcing https here would break plain-http deployments.
+      strictTransportSecurity: false,
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  app.use(cors({ origin: config.corsOrigins === "*" ? "*" : config.corsOrigins, exposedHeaders: ["Retry-After"] }));
+  app.use(express.json({ limit: config.bodyLimit }));
+
+  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
+  app.get("/openapi.json", (req, res) => {
+    openApiDocument ??= buildOpenApiDocument(config.publicUrl ?? "/", API_VERSION);
+    res.json(openApiDocument);
+  });
+  app.use(docsRouter());
+  app.use(
+    "/uploads/avatars",
+    express.static(join(config.uploadDir, "avatars"), {
+      index: false,
+      dotfiles: "deny",
+      fallthrough: true,
+      maxAge: "7d",
+      immutable: true,
+      setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
+    }),
+  );
+  app.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req }) => contextFromRequest(deps, req),
+      onError: ({ error, path }) => logIfInternal(deps, error, path),
+    }),
+  );
+  app.use(restHandler(deps));
+  app.use(notFound);
+  app.use(errorHandler(deps));
+  return app;
+}

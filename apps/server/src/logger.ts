@@ -1,0 +1,11 @@
+import { pino, type Logger } from "pino";
+
+export type { Logger };
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: undefined,
+    redact: { paths: ["req.headers.authorization", "*.password", "*.token"], censor: "[redacted]" },
+  });
+}

@@ -1,0 +1,54 @@
+import jwt from "jsonwebtoken";
+import type { Db } from "@hestia/db";
+import { AppError } from "../../errors";
+import type { Actor } from "../../deps";
+
+const ALGORITHM = "HS256";
+const ISSUER = "hestia";
+
+interface Claims {
+  sub: string;
+  /** The user's tokenVersion when the token was issued. */
+  ver: number;
+}
+
+export interface TokenService {
+  issue(user: { id: number; tokenVersion: number }): string;
+  /** Verifies signature, algorithm, issuer and expiry, then that the account still exists and the token is not revoked. */
+  authenticate(token: string): Promise<Actor>;
+}
+
+export function createTokenService(db: Db, options: { secret: string; expiresIn: string }): TokenService {
+  const unauthorized = (message = "Invalid token") => new AppError("UNAUTHORIZED", message);
+  return {
+    issue(user) {
+      return jwt.sign({ ver: user.tokenVersion }, options.secret, {
+        algorithm: ALGORITHM,
+        subject: String(user.id),
+        issuer: ISSUER,
+        expiresIn: options.expiresIn as jwt.SignOptions["expiresIn"],
+      });
+    },
+    async authenticate(token) {
+      let claims: Claims;
+      try {
+        claims = jwt.verify(token, options.secret, { algorithms: [ALGORITHM], issuer: ISSUER }) as Claims;
+      } catch (error) {
+        if (error instanceof jwt.TokenExpiredError) throw new AppError("TOKEN_EXPIRED", "Token expired");
+        throw unauthorized();
+      }
+      const id = Number(claims.sub);
+      if (!Number.isSafeInteger(id) || id <= 0 || typeof claims.ver !== "number") throw unauthorized();
+      const user = await db.user.findUnique({ where: { id }, select: { id: true, username: true, tokenVersion: true } });
+      if (!user || user.tokenVersion !== claims.ver) throw unauthorized("Token revoked");
+      return { id: user.id, username: user.username };
+    },
+  };
+}
+
+/** Extracts the token from an `Authorization: Bearer <token>` header value. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

@@ -1,0 +1,59 @@
+import type { Profile, UserStatus } from "@hestia/contracts";
+import type { Actor, Deps, RequestInfo } from "../../deps";
+import { AppError } from "../../errors";
+import { profileSelect, toProfile } from "./profile";
+import { usernameKey } from "./username";
+
+const notFound = () => new AppError("NOT_FOUND", "User not found");
+
+async function profileWhere(deps: Deps, request: RequestInfo, where: { id: number } | { usernameKey: string }): Promise<Profile> {
+  const user = await deps.db.user.findUnique({ where, select: profileSelect });
+  if (!user) throw notFound();
+  return toProfile(user, request.baseUrl);
+}
+
+export function getById(deps: Deps, request: RequestInfo, id: number): Promise<Profile> {
+  return profileWhere(deps, request, { id });
+}
+
+export function getByUsername(deps: Deps, request: RequestInfo, username: string): Promise<Profile> {
+  return profileWhere(deps, request, { usernameKey: usernameKey(username) });
+}
+
+async function updateOwn(
+  deps: Deps,
+  actor: Actor,
+  request: RequestInfo,
+  data: { bio?: string; status?: UserStatus; profilePictureUrl?: string | null; avatarKey?: null },
+): Promise<Profile> {
+  const user = await deps.db.user.update({ where: { id: actor.id }, data, select: profileSelect });
+  return toProfile(user, request.baseUrl);
+}
+
+export function setBio(deps: Deps, actor: Actor, request: RequestInfo, bio: string): Promise<Profile> {
+  return updateOwn(deps, actor, request, { bio });
+}
+
+export function setStatus(deps: Deps, actor: Actor, request: RequestInfo, status: UserStatus): Promise<Profile> {
+  return updateOwn(deps, actor, request, { status });
+}
+
+/** Points the profile picture at an external URL (or removes it), replacing any uploaded avatar. */
+export function setProfilePictureUrl(deps: Deps, actor: Actor, request: RequestInfo, url: string | null): Promise<Profile> {
+  return updateOwn(deps, actor, request, { profilePictureUrl: url, avatarKey: null });
+}
+
+/** Registers a device's push token for this user; a token moves to whoever registered it last. */
+export async function addPushToken(deps: Deps, actor: Actor, token: string): Promise<{ success: true }> {
+  await deps.db.pushToken.upsert({
+    where: { token },
+    create: { token, userId: actor.id },
+    update: { userId: actor.id },
+  });
+  return { success: true };
+}
+
+/** Deletes the account; its rows cascade, and its tokens fail because the user no longer exists. */
+export async function deleteAccount(deps: Deps, actor: Actor): Promise<void> {
+  await deps.db.user.deleteMany({ where: { id: actor.id } });
+}

@@ -1,0 +1,67 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, startServer, type TestServer } from "./helpers";
+
+describe("API documentation", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("GET /health is public", async () => {
+    const response = await api(server, "GET", "/health");
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: "ok", timestamp: expect.any(String) });
+    expect(Number.isNaN(new Date(response.body.timestamp).getTime())).toBe(false);
+  });
+
+  it("/openapi.json is a valid OpenAPI document listing every REST endpoint with bearer auth", async () => {
+    const response = await api(server, "GET", "/openapi.json");
+    expect(response.status).toBe(200);
+    const validation = await new Validator().validate(response.body);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+
+    const paths = response.body.paths as Record<string, Record<string, any>>;
+    const operations = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(
+      [
+        "GET /health",
+        "POST /auth/register",
+        "POST /auth/login",
+        "GET /auth/status",
+        "GET /users/me",
+        "DELETE /users/me",
+        "GET /users/by-username/{username}",
+        "GET /users/by-id/{id}",
+        "PATCH /users/profile-picture",
+        "PATCH /users/status",
+        "PATCH /users/fcm-token",
+        "PATCH /users/bio",
+      ].sort(),
+    );
+    expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(paths["/users/me"]!.get.security).toEqual([{ bearerAuth: [] }]);
+    expect(paths["/auth/login"]!.post.security).toBeUndefined();
+    expect(Object.keys(paths["/auth/register"]!.post.responses)).toContain("201");
+    expect(Object.keys(paths["/users/me"]!.delete.responses)).toContain("204");
+    expect(paths["/auth/register"]!.post.responses["409"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Error",
+    });
+  });
+
+  it("/docs serves an interactive reference whose assets come from this server", async () => {
+    const page = await api(server, "GET", "/docs");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(sources.length).toBeGreaterThanOrEqual(3);
+    for (const source of sources) {
+      expect(source.startsWith("/")).toBe(true);
+      const asset = await api(server, "GET", source);
+      expect(asset.status, source).toBe(200);
+    }
+    expect((await api(server, "GET", "/docs/init.js")).text).toContain("/openapi.json");
+  });
+});

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { createTestDatabase } from "@hestia/db";
+import { io as connectSocket, type Socket } from "socket.io-client";
+import { createApp, type App } from "../src/app";
+import { loadConfig } from "../src/config";
+
+export interface TestServer {
+  app: App;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on a free port with its own fresh database (SQLite, or MariaDB when
+ * TEST_DATABASE=mariadb). `env` overrides any variable of the server's configuration.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), "hestia-server-"));
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    LOG_LEVEL: "silent",
+    AUTH_RATE_LIMIT_PER_IP: "100000",
+    AUTH_RATE_LIMIT_PER_USERNAME: "1000",
+    ...env,
+  });
+  const app = await createApp({ config });
+  const address = await app.listen(0, "127.0.0.1");
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** Sends one HTTP request; `body` objects are sent as JSON, strings as they are. */
+export async function api<T = any>(
+  server: TestServer,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (typeof options.body === "string") body = options.body;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await fetch(server.url + path, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+let counter = 0;
+
+/** A username unique within the run. */
+export function uniqueName(prefix = "user"): string {
+  counter += 1;
+  return `${prefix}_${counter}_${randomBytes(3).toString("hex")}`;
+}
+
+export interface TestUser {
+  id: number;
+  username: string;
+  password: string;
+  token: string;
+}
+
+export async function registerUser(server: TestServer, prefix = "user"): Promise<TestUser> {
+  const username = uniqueName(prefix);
+  const password = "correct horse battery";
+  const response = await api(server, "POST", "/auth/register", { body: { username, password } });
+  if (response.status !== 201) throw new Error(`register failed: ${response.status} ${response.text}`);
+  return { id: response.body.user.id, username, password, token: response.body.token };
+}
+
+/** Connects a real socket.io client; resolves once connected, rejects with the connect_error. */
+export function connect(server: TestServer, token: string | undefined, extra: object = {}): Promise<Socket> {
+  const socket = connectSocket(server.url, {
+    auth: token === undefined ? {} : { token },
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    ...extra,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Asserts that a body is an API error without internals leaking. */
+export function expectCleanError(text: string): void {
+  if (/\bat .+:\d+:\d+|stack|prisma|sqlite|mariadb|SQL/i.test(text)) {
+    throw new Error(`error body leaks internals: ${text}`);
+  }
+}

@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { EmptySchema, IdSchema, SuccessSchema, TimestampSchema } from "./common";
+import { endpoint } from "./endpoint";
+
+export const UserStatusSchema = z.enum(["active", "offline", "do_not_disturb"]).meta({ id: "UserStatus" });
+export type UserStatus = z.infer<typeof UserStatusSchema>;
+
+export const BIO_MAX_LENGTH = 500;
+export const PROFILE_PICTURE_URL_MAX_LENGTH = 2048;
+
+/** A user's public profile. `profilePictureUrl` is an absolute URL or null. */
+export const ProfileSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    bio: z.string(),
+    status: UserStatusSchema,
+    profilePictureUrl: z.string().nullable(),
+    createdAt: TimestampSchema,
+  })
+  .meta({ id: "Profile" });
+export type Profile = z.infer<typeof ProfileSchema>;
+
+export const BioInputSchema = z.object({
+  bio: z.string().trim().max(BIO_MAX_LENGTH, `bio must be at most ${BIO_MAX_LENGTH} characters`),
+});
+
+export const StatusInputSchema = z.object({ status: UserStatusSchema });
+
+export const FcmTokenInputSchema = z.object({ token: z.string().trim().min(1).max(512) });
+
+/** An https URL to use as the profile picture, or null to remove it. */
+export const ProfilePictureUrlInputSchema = z.object({
+  profilePictureUrl: z
+    .url({ protocol: /^https$/, message: "profilePictureUrl must be an https URL" })
+    .max(PROFILE_PICTURE_URL_MAX_LENGTH)
+    .nullable(),
+});
+
+export const usersContract = {
+  me: endpoint({
+    method: "GET",
+    path: "/users/me",
+    input: EmptySchema,
+    output: ProfileSchema,
+    auth: true,
+    summary: "Your own profile",
+    tags: ["users"],
+    errors: [],
+  }),
+  deleteMe: endpoint({
+    method: "DELETE",
+    path: "/users/me",
+    input: EmptySchema,
+    output: z.void(),
+    successStatus: 204,
+    auth: true,
+    summary: "Delete your account and all its data",
+    description: "Every token issued for the account stops working at once.",
+    tags: ["users"],
+    errors: [],
+  }),
+  byUsername: endpoint({
+    method: "GET",
+    path: "/users/by-username/{username}",
+    input: z.object({ username: z.string().min(1).max(64) }),
+    output: ProfileSchema,
+    auth: true,
+    summary: "A user's public profile, by username (any letter case)",
+    tags: ["users"],
+    errors: ["NOT_FOUND"],
+  }),
+  byId: endpoint({
+    method: "GET",
+    path: "/users/by-id/{id}",
+    input: z.object({ id: IdSchema }),
+    output: ProfileSchema,
+    auth: true,
+    summary: "A user's public profile, by id",
+    tags: ["users"],
+    errors: ["NOT_FOUND"],
+  }),
+  setProfilePictureUrl: endpoint({
+    method: "PATCH",
+    path: "/users/profile-picture",
+    input: ProfilePictureUrlInputSchema,
+    output: ProfileSchema,
+    auth: true,
+    summary: "Set your profile picture to an https URL (or null to remove it)",
+    tags: ["users"],
+    errors: ["VALIDATION_ERROR"],
+  }),
+  setStatus: endpoint({
+    method: "PATCH",
+    path: "/users/status",
+    input: StatusInputSchema,
+    output: ProfileSchema,
+    auth: true,
+    summary: "Set your status",
+    tags: ["users"],
+    errors: ["VALIDATION_ERROR"],
+  }),
+  setFcmToken: endpoint({
+    method: "PATCH",
+    path: "/users/fcm-token",
+    input: FcmTokenInputSchema,
+    output: SuccessSchema,
+    auth: true,
+    summary: "Register a device's push token (a user may have many)",
+    tags: ["users"],
+    errors: ["VALIDATION_ERROR"],
+  }),
+  setBio: endpoint({
+    method: "PATCH",
+    path: "/users/bio",
+    input: BioInputSchema,
+    output: ProfileSchema,
+    auth: true,
+    summary: "Set your bio (at most 500 characters)",
+    tags: ["users"],
+    errors: ["VALIDATION_ERROR"],
+  }),
+};
