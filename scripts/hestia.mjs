@@ -2,7 +2,7 @@
 // One entry point for `npm start` and `npm test` on a machine that has only Node and npm:
 // installs dependencies with the pinned pnpm, generates the Prisma clients, then runs the task.
 // Each step is skipped when its inputs have not changed since the last run.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -102,6 +102,13 @@ function bin(pkgDir, name) {
   return join(root, pkgDir, "node_modules", ".bin", name);
 }
 
+/** Runs the server as a child that receives our SIGINT/SIGTERM, so it can shut down gracefully. */
+function runForwardingSignals(command, args, cwd) {
+  const child = spawn(command, args, { cwd, stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 ensureInstalled();
 ensureGenerated();
 
@@ -110,9 +117,7 @@ switch (task) {
     break;
   case "start":
     log("starting the server");
-    process.exitCode = run(bin("apps/server", "tsx"), ["src/main.ts", ...taskArgs], {
-      cwd: join(root, "apps/server"),
-    });
+    runForwardingSignals(bin("apps/server", "tsx"), ["src/main.ts", ...taskArgs], join(root, "apps/server"));
     break;
   case "test":
     process.exitCode = run(bin(".", "vitest"), ["run", "--coverage", ...taskArgs]);

@@ -1,8 +1,12 @@
+import { resolve } from "node:path";
 import { ConfigError, loadConfig } from "./config";
+import { loadEnvFile } from "./env-file";
 import { createApp } from "./app";
 import { createLogger } from "./logger";
 
 async function main(): Promise<void> {
+  const serverDir = resolve(import.meta.dirname, "..");
+  const envFile = loadEnvFile([resolve(process.cwd(), ".env"), resolve(serverDir, ".env"), resolve(serverDir, "../../.env")]);
   let config;
   try {
     config = loadConfig();
@@ -14,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (envFile) logger.info({ file: envFile }, "loaded environment file");
   if (config.jwt.generated) {
     logger.warn("JWT_SECRET is not set: using a random secret for this run (tokens stop working on restart)");
   }

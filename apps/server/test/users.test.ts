@@ -132,6 +132,23 @@ describe("users", () => {
     expect(await server.app.deps.db.pushToken.count({ where: { token: "carol-device" } })).toBe(0);
   });
 
+  it("answers a failing database with a bare 500: no stack, no database message", async () => {
+    const users = server.app.deps.db.user;
+    const original = users.findUnique;
+    users.findUnique = ((args: { where: Record<string, unknown> }) =>
+      "usernameKey" in args.where
+        ? Promise.reject(new Error('SQLITE_ERROR: no such column "User"."secret" at query.ts:12:3'))
+        : original.call(users, args as never)) as unknown as typeof original;
+    try {
+      const response = await api(server, "GET", "/users/by-username/someone", { token: alice.token });
+      expect(response.status).toBe(500);
+      expect(response.body).toEqual({ error: "Internal server error", code: "INTERNAL_ERROR" });
+      expectCleanError(response.text);
+    } finally {
+      users.findUnique = original;
+    }
+  });
+
   it("answers unknown routes with a 404 in the API's error shape", async () => {
     const response = await api(server, "GET", "/nope", { token: alice.token });
     expect(response.status).toBe(404);

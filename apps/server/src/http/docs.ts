@@ -1,5 +1,8 @@
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import express, { Router } from "express";
-import { getAbsoluteFSPath } from "swagger-ui-dist";
+
+const swaggerUiDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
 const page = `<!doctype html>
 <html lang="en">
@@ -28,6 +31,6 @@ export function docsRouter(): Router {
   router.get("/docs/init.js", (_req, res) => {
     res.type("application/javascript").send(init);
   });
-  router.use("/docs/assets", express.static(getAbsoluteFSPath(), { index: false, maxAge: "1d" }));
+  router.use("/docs/assets", express.static(swaggerUiDir, { index: false, maxAge: "1d" }));
   return router;
 }

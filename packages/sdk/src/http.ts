@@ -1,0 +1,55 @@
+import type { Endpoint, EndpointInput, EndpointOutput, ErrorCode } from "@hestia/contracts";
+import { HestiaError } from "./errors";
+
+export interface Transport {
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+  getToken(): string | undefined;
+}
+
+/** Splits an endpoint's input into its path, query string and JSON body. */
+function buildRequest(endpoint: Endpoint, input: Record<string, unknown>): { path: string; body?: string } {
+  const rest = { ...input };
+  const path = endpoint.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = rest[name];
+    delete rest[name];
+    return encodeURIComponent(String(value));
+  });
+  if (endpoint.method === "GET" || endpoint.method === "DELETE") {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(rest)) if (value !== undefined) query.set(key, String(value));
+    const search = query.toString();
+    return { path: search ? `${path}?${search}` : path };
+  }
+  return { path, body: JSON.stringify(rest) };
+}
+
+/** Calls one contract endpoint; resolves with its typed output or throws HestiaError. */
+export async function call<E extends Endpoint>(transport: Transport, endpoint: E, input: EndpointInput<E>): Promise<EndpointOutput<E>> {
+  const { path, body } = buildRequest(endpoint, (input ?? {}) as Record<string, unknown>);
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const token = transport.getToken();
+  if (endpoint.auth && token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await transport.fetch(new URL(path, transport.baseUrl), { method: endpoint.method, headers, body });
+  } catch (error) {
+    throw new HestiaError(0, "NETWORK_ERROR", error instanceof Error ? error.message : "network error");
+  }
+  const text = await response.text();
+  const json: unknown = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const failure = (json ?? {}) as { error?: string; code?: ErrorCode; details?: unknown };
+    throw new HestiaError(response.status, failure.code ?? "INTERNAL_ERROR", failure.error ?? response.statusText, failure.details);
+  }
+  return json as EndpointOutput<E>;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

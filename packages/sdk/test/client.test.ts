@@ -1,0 +1,51 @@
+import { startServer, type TestServer } from "@hestia/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, HestiaError } from "../src/index";
+
+describe("createClient against a real server", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("registers, keeps the token, and reads and updates the profile", async () => {
+    const client = createClient({ baseUrl: server.url });
+    expect((await client.health()).status).toBe("ok");
+    const { user } = await client.auth.register({ username: "sdk_alice", password: "password123" });
+    expect(client.token).toEqual(expect.any(String));
+    expect(await client.auth.status()).toEqual({ authenticated: true, user });
+    expect((await client.users.updateBio("hi")).bio).toBe("hi");
+    expect((await client.users.setStatus("do_not_disturb")).status).toBe("do_not_disturb");
+    expect(await client.users.setFcmToken("sdk-device")).toEqual({ success: true });
+    expect((await client.users.setAvatar("https://example.com/a.png")).profilePictureUrl).toBe("https://example.com/a.png");
+    expect((await client.users.byUsername("SDK_ALICE")).id).toBe(user.id);
+    expect((await client.users.byId(user.id)).username).toBe("sdk_alice");
+  });
+
+  it("throws HestiaError with status, code and message", async () => {
+    const client = createClient({ baseUrl: server.url });
+    await client.auth.register({ username: "sdk_bob", password: "password123" });
+    const failure = await client.users.byId(987654).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HestiaError);
+    expect(failure).toMatchObject({ status: 404, code: "NOT_FOUND", message: "User not found" });
+    const taken = await createClient({ baseUrl: server.url })
+      .auth.register({ username: "sdk_bob", password: "password123" })
+      .catch((error: unknown) => error);
+    expect(taken).toMatchObject({ status: 409, code: "USERNAME_TAKEN" });
+  });
+
+  it("deleteMe removes the account and forgets the token", async () => {
+    const client = createClient({ baseUrl: server.url });
+    const { token } = await client.auth.register({ username: "sdk_carol", password: "password123" });
+    await client.users.deleteMe();
+    expect(client.token).toBeUndefined();
+    const stale = createClient({ baseUrl: server.url, token });
+    await expect(stale.users.me()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("reports an unreachable server as NETWORK_ERROR", async () => {
+    const client = createClient({ baseUrl: "http://127.0.0.1:9" });
+    await expect(client.health()).rejects.toMatchObject({ status: 0, code: "NETWORK_ERROR" });
+  });
+});
