@@ -1,0 +1,34 @@
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppRouter } from "../src/index";
+import { registerUser, startServer, type TestServer } from "./helpers";
+
+describe("/trpc", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  const client = (token?: string) =>
+    createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${server.url}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+    });
+
+  it("serves the same procedures as REST, typed by AppRouter", async () => {
+    const user = await registerUser(server);
+    expect((await client().health.check.query({})).status).toBe("ok");
+    const me = await client(user.token).users.me.query({});
+    expect(me).toMatchObject({ id: user.id, username: user.username });
+    const updated = await client(user.token).users.setBio.mutate({ bio: "via trpc" });
+    expect(updated.bio).toBe("via trpc");
+  });
+
+  it("reports failures with the API's code and no stack", async () => {
+    const failure = await client().users.me.query({}).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TRPCClientError);
+    const data = (failure as TRPCClientError<AppRouter>).data as Record<string, unknown>;
+    expect(data).toMatchObject({ httpStatus: 401, appCode: "UNAUTHORIZED" });
+    expect(data.stack).toBeUndefined();
+  });
+});
