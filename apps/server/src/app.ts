@@ -7,6 +7,8 @@ import { createExpressApp } from "./http/express-app";
 import { createLogger, type Logger } from "./logger";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
+import { createSocketBroadcaster } from "./socket/broadcaster";
+import { onConnection } from "./socket/connection";
 import { createSocketServer, type HestiaServer } from "./socket/io";
 
 export interface CreateAppOptions {
@@ -32,15 +34,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const { applied } = await migrate(target);
   if (applied.length) logger.info({ applied }, "database migrated");
   const db: Db = createDb(target);
+  const tokens = createTokenService(db, config.jwt);
+  const httpServer = createServer();
+  const io = createSocketServer(httpServer, { config, tokens });
   const deps: Deps = {
     db,
     config,
     logger,
-    tokens: createTokenService(db, config.jwt),
+    tokens,
     authLimiter: createAuthRateLimiter(config.authRateLimit),
+    broadcaster: createSocketBroadcaster(io),
   };
-  const httpServer = createServer(createExpressApp(deps));
-  const io = createSocketServer(httpServer, deps);
+  httpServer.on("request", createExpressApp(deps));
+  io.on("connection", (socket) => onConnection(socket, deps));
 
   let closing: Promise<void> | undefined;
   return {

@@ -3,6 +3,7 @@ import type { Config } from "./config";
 import type { Logger } from "./logger";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
+import type { Broadcaster } from "./realtime/broadcaster";
 
 /** What services need from the outside world; built once in createApp and injectable in tests. */
 export interface Deps {
@@ -11,6 +12,7 @@ export interface Deps {
   logger: Logger;
   tokens: TokenService;
   authLimiter: AuthRateLimiter;
+  broadcaster: Broadcaster;
 }
 
 /** The authenticated user a request or socket acts for. */

@@ -68,7 +68,7 @@ function isZodError(error: unknown): error is Error & { issues: ZodLikeIssue[] }
 export function validationError(issues: ZodLikeIssue[]): AppError {
   const details = issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
   const first = details[0];
-  const message = first ? `Invalid input: ${first.path ? `${first.path}: ` : ""}${first.message}` : "Invalid input";
+  const message = !first ? "Invalid input" : first.path ? `Invalid input: ${first.path}: ${first.message}` : first.message;
   return new AppError("VALIDATION_ERROR", message, { details });
 }
 

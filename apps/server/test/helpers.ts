@@ -125,3 +125,42 @@ export function expectCleanError(text: string): void {
     throw new Error(`error body leaks internals: ${text}`);
   }
 }
+
+/** Makes two users friends through the public API. */
+export async function befriend(server: TestServer, a: TestUser, b: TestUser): Promise<void> {
+  const asked = await api(server, "POST", `/friends/request/${b.id}`, { token: a.token });
+  const accepted = await api(server, "POST", `/friends/accept/${a.id}`, { token: b.token });
+  if (asked.status !== 200 || accepted.status !== 200) throw new Error(`befriend failed: ${asked.text} ${accepted.text}`);
+}
+
+/** Emits an event with an acknowledgement and resolves with the ack's argument. */
+export function emitAck<T = any>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 10_000);
+    socket.emit(event, payload, (response: T) => {
+      clearTimeout(timer);
+      resolve(response);
+    });
+  });
+}
+
+/** Collects every payload a socket receives for an event. */
+export function collect<T = any>(socket: Socket, event: string): T[] {
+  const received: T[] = [];
+  socket.on(event, (payload: T) => received.push(payload));
+  return received;
+}
+
+/** Waits until `check` passes (or fails after the timeout with its last error). */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}

@@ -26,9 +26,9 @@ export interface Endpoint<TInput extends z.ZodType = z.ZodType, TOutput extends 
 }
 
 /** Declares an endpoint, keeping its exact input and output types. */
-export function endpoint<TInput extends z.ZodType, TOutput extends z.ZodType, TAuth extends boolean>(
-  definition: Endpoint<TInput, TOutput> & { auth: TAuth },
-): Endpoint<TInput, TOutput> & { auth: TAuth } {
+export function endpoint<TInput extends z.ZodType, TOutput extends z.ZodType, TAuth extends boolean, TMethod extends HttpMethod>(
+  definition: Endpoint<TInput, TOutput> & { auth: TAuth; method: TMethod },
+): Endpoint<TInput, TOutput> & { auth: TAuth; method: TMethod } {
   return definition;
 }
 

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { IdSchema } from "./common";
 import { ErrorBodySchema, ErrorCodeSchema } from "./errors";
+import { ContentSchema, historyQuery, IdempotencyKeySchema, MessageSchema } from "./messages";
+import { UserStatusSchema } from "./users";
 
 /** A client → server event: its payload and what a successful acknowledgement carries. */
 export interface ClientEventDefinition<P extends z.ZodType = z.ZodType, A extends z.ZodType = z.ZodType> {
@@ -25,11 +28,40 @@ export const SocketErrorEventSchema = z.object({
 });
 export type SocketErrorEvent = z.infer<typeof SocketErrorEventSchema>;
 
-/** Client → server events. */
-export const clientEvents = {} satisfies Record<string, ClientEventDefinition>;
+const OkSchema = z.object({ ok: z.literal(true) });
+
+/** `dmNotification`: the message plus who sent it. */
+export const DmNotificationSchema = MessageSchema.extend({ senderId: z.number().int(), senderUsername: z.string() });
+export type DmNotification = z.infer<typeof DmNotificationSchema>;
+
+/** `presence`: a friend's status changed. */
+export const PresenceSchema = z.object({ userId: z.number().int(), status: UserStatusSchema });
+export type Presence = z.infer<typeof PresenceSchema>;
+
+/** Client → server events; each accepts an acknowledgement callback as its last argument. */
+export const clientEvents = {
+  joinGroup: { payload: z.object({ groupId: IdSchema }), ack: OkSchema, summary: "Receive a group's messages (members only)" },
+  leaveGroup: { payload: z.object({ groupId: IdSchema }), ack: OkSchema, summary: "Stop receiving a group's messages" },
+  sendDM: {
+    payload: z.object({ toId: IdSchema, content: ContentSchema, idempotencyKey: IdempotencyKeySchema.optional() }),
+    ack: MessageSchema,
+    summary: "Send a direct message to a friend",
+  },
+  getDMHistory: { payload: historyQuery({ otherId: IdSchema }), ack: z.array(MessageSchema), summary: "Direct-message history" },
+  sendGroupMessage: {
+    payload: z.object({ groupId: IdSchema, content: ContentSchema, idempotencyKey: IdempotencyKeySchema.optional() }),
+    ack: MessageSchema,
+    summary: "Send a message to a group",
+  },
+  getGroupHistory: { payload: historyQuery({ groupId: IdSchema }), ack: z.array(MessageSchema), summary: "Group history" },
+} satisfies Record<string, ClientEventDefinition>;
 
 /** Server → client events. */
 export const serverEvents = {
+  newDM: { payload: MessageSchema, summary: "A direct message, to every device of sender and recipient" },
+  dmNotification: { payload: DmNotificationSchema, summary: "A direct message, to the recipient's devices" },
+  newGroupMessage: { payload: MessageSchema, summary: "A group message, to sockets that joined the group" },
+  presence: { payload: PresenceSchema, summary: "A friend went online or offline or changed status" },
   error: { payload: SocketErrorEventSchema, summary: "An event without an acknowledgement callback failed" },
 } satisfies Record<string, ServerEventDefinition>;
 

@@ -1,19 +1,24 @@
 import type { Server as HttpServer } from "node:http";
+import type { ClientEvents, ServerEvents } from "@hestia/contracts";
 import { Server, type Socket } from "socket.io";
-import type { Actor, Deps } from "../deps";
+import type { z } from "zod";
+import type { Config } from "../config";
+import type { Actor } from "../deps";
 import { AppError, toAppError } from "../errors";
-import { bearerToken } from "../modules/auth/tokens";
+import { bearerToken, type TokenService } from "../modules/auth/tokens";
+import { userRoom } from "./rooms";
 
 export interface SocketData {
   actor: Actor;
 }
 
-// Event maps are filled in as socket handlers are added; payloads are still parsed at runtime.
-export type HestiaServer = Server<Record<string, (...args: never[]) => void>, Record<string, (...args: never[]) => void>, Record<string, never>, SocketData>;
-export type HestiaSocket = Socket<Record<string, (...args: never[]) => void>, Record<string, (...args: never[]) => void>, Record<string, never>, SocketData>;
+/** Server → client events, typed from the contract. */
+export type ServerToClientEvents = { [K in keyof ServerEvents]: (payload: z.input<ServerEvents[K]["payload"]>) => void };
+/** Client → server events; their arguments are untrusted and parsed by defineHandler. */
+export type ClientToServerEvents = { [K in keyof ClientEvents]: (...args: unknown[]) => void };
 
-/** The room every socket of one user joins, so that events reach all of their devices. */
-export const userRoom = (userId: number) => `user:${userId}`;
+export type HestiaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HestiaSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** An Error whose `data` carries `{ error, code }` to the client's `connect_error` handler. */
 function connectError(appError: AppError): Error {
@@ -21,7 +26,10 @@ function connectError(appError: AppError): Error {
 }
 
 /** Attaches Socket.IO to the HTTP server; a missing, bad, expired or revoked token is refused at the handshake. */
-export function createSocketServer(httpServer: HttpServer, deps: Deps): HestiaServer {
+export function createSocketServer(
+  httpServer: HttpServer,
+  deps: { config: Pick<Config, "corsOrigins">; tokens: TokenService },
+): HestiaServer {
   const { corsOrigins } = deps.config;
   const io: HestiaServer = new Server(httpServer, {
     cors: { origin: corsOrigins === "*" ? "*" : corsOrigins },
@@ -34,13 +42,11 @@ export function createSocketServer(httpServer: HttpServer, deps: Deps): HestiaSe
     if (!token) return next(connectError(new AppError("UNAUTHORIZED", "Missing token: connect with { auth: { token } }")));
     try {
       socket.data.actor = await deps.tokens.authenticate(token);
+      await socket.join(userRoom(socket.data.actor.id));
       next();
     } catch (error) {
       next(connectError(toAppError(error)));
     }
-  });
-  io.on("connection", (socket) => {
-    void socket.join(userRoom(socket.data.actor.id));
   });
   return io;
 }

@@ -1,12 +1,18 @@
 import { authRouter } from "../modules/auth/auth.router";
 import { healthRouter } from "../modules/health/health.router";
 import { usersRouter } from "../modules/users/users.router";
+import { friendsRouter } from "../modules/friends/friends.router";
+import { groupsRouter } from "../modules/groups/groups.router";
+import { messagesRouter } from "../modules/messages/messages.router";
 import { router } from "./init";
 
 export const appRouter = router({
   health: healthRouter,
   auth: authRouter,
   users: usersRouter,
+  friends: friendsRouter,
+  groups: groupsRouter,
+  messages: messagesRouter,
 });
 
 /** The server's router type, for `@trpc/client` users of `/trpc`. */

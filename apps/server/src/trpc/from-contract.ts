@@ -15,19 +15,13 @@ function errorResponses(endpoint: Endpoint): Record<number, string> {
 
 type HandlerContext<E extends Endpoint> = E["auth"] extends true ? Context & { actor: Actor } : Context;
 
-/**
- * Builds the tRPC procedure for one contract endpoint: its OpenAPI route, input and output schemas,
- * auth, and success status. GET endpoints become queries, everything else mutations.
- */
-export function fromContract<E extends Endpoint>(
-  endpoint: E,
-  handler: (opts: {
-    ctx: HandlerContext<E>;
-    input: z.output<E["input"]>;
-  }) => Promise<z.input<E["output"]>> | z.input<E["output"]>,
-) {
-  const base = endpoint.auth ? authedProcedure : publicProcedure;
-  const procedure = base
+type Handler<E extends Endpoint> = (opts: {
+  ctx: HandlerContext<E>;
+  input: z.output<E["input"]>;
+}) => Promise<z.input<E["output"]>> | z.input<E["output"]>;
+
+function builder<E extends Endpoint>(endpoint: E) {
+  return publicProcedure
     .meta({
       openapi: {
         method: endpoint.method,
@@ -42,6 +36,20 @@ export function fromContract<E extends Endpoint>(
     })
     .input(endpoint.input as E["input"])
     .output(endpoint.output as E["output"]);
+}
+
+type Builder<E extends Endpoint> = ReturnType<typeof builder<E>>;
+type Built<E extends Endpoint> = E["method"] extends "GET"
+  ? ReturnType<Builder<E>["query"]>
+  : ReturnType<Builder<E>["mutation"]>;
+
+/**
+ * Builds the tRPC procedure for one contract endpoint: its OpenAPI route, input and output schemas,
+ * auth, and success status. GET endpoints become queries, everything else mutations.
+ */
+export function fromContract<E extends Endpoint>(endpoint: E, handler: Handler<E>): Built<E> {
+  // authedProcedure only adds the actor to the context; the resulting input/output types are the same.
+  const procedure = endpoint.auth ? (authedProcedure.unstable_concat(builder(endpoint)) as unknown as Builder<E>) : builder(endpoint);
   const resolve = handler as never;
-  return endpoint.method === "GET" ? procedure.query(resolve) : procedure.mutation(resolve);
+  return (endpoint.method === "GET" ? procedure.query(resolve) : procedure.mutation(resolve)) as Built<E>;
 }

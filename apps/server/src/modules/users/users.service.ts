@@ -53,7 +53,11 @@ export async function addPushToken(deps: Deps, actor: Actor, token: string): Pro
   return { success: true };
 }
 
-/** Deletes the account; its rows cascade, and its tokens fail because the user no longer exists. */
+/**
+ * Deletes the account; its rows cascade, its tokens fail because the user no longer exists, and its
+ * connected sockets are closed.
+ */
 export async function deleteAccount(deps: Deps, actor: Actor): Promise<void> {
   await deps.db.user.deleteMany({ where: { id: actor.id } });
+  deps.broadcaster.disconnectUser(actor.id);
 }

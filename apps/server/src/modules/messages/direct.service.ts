@@ -1,0 +1,67 @@
+import type { Message, SendMessage } from "@hestia/contracts";
+import { isUniqueViolation, type Db } from "@hestia/db";
+import type { Actor, Deps } from "../../deps";
+import { AppError } from "../../errors";
+import { areFriends } from "../friends/friends.policy";
+import { loadHistory, storeMessage, type ConversationRef, type HistoryOptions } from "./message-store";
+
+const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+
+async function findDirect(db: Db, a: number, b: number): Promise<ConversationRef | null> {
+  return db.conversation.findUnique({ where: { directKey: directKey(a, b) }, select: { id: true, kind: true, directKey: true } });
+}
+
+/** The direct conversation of two users, created on first use; concurrent first sends share one row. */
+async function getOrCreateDirect(db: Db, a: number, b: number): Promise<ConversationRef> {
+  const existing = await findDirect(db, a, b);
+  if (existing) return existing;
+  try {
+    return await db.conversation.create({
+      data: {
+        kind: "DIRECT",
+        directKey: directKey(a, b),
+        memberships: { create: [{ userId: a }, { userId: b }] },
+      },
+      select: { id: true, kind: true, directKey: true },
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const raced = await findDirect(db, a, b);
+    if (!raced) throw error;
+    return raced;
+  }
+}
+
+async function requireOtherUser(deps: Deps, actor: Actor, otherId: number): Promise<void> {
+  if (otherId === actor.id) throw new AppError("BAD_REQUEST", "You cannot message yourself");
+  const other = await deps.db.user.findUnique({ where: { id: otherId }, select: { id: true } });
+  if (!other) throw new AppError("NOT_FOUND", "User not found");
+}
+
+const notFriends = () => new AppError("FORBIDDEN", "Direct messages are only possible between friends");
+
+/** Sends a direct message to a friend and broadcasts it once stored. */
+export async function sendDirect(deps: Deps, actor: Actor, recipientId: number, input: SendMessage): Promise<Message> {
+  await requireOtherUser(deps, actor, recipientId);
+  if (!(await areFriends(deps.db, actor.id, recipientId))) throw notFriends();
+  const conversation = await getOrCreateDirect(deps.db, actor.id, recipientId);
+  const { message, created } = await storeMessage(deps.db, {
+    conversation,
+    senderId: actor.id,
+    content: input.content,
+    idempotencyKey: input.idempotencyKey,
+  });
+  if (created) deps.broadcaster.directMessage({ ...message, recipientId });
+  return message;
+}
+
+/** A page of the direct conversation with another user: for friends, or for past participants. */
+export async function directHistory(deps: Deps, actor: Actor, otherId: number, options: HistoryOptions): Promise<Message[]> {
+  await requireOtherUser(deps, actor, otherId);
+  const conversation = await findDirect(deps.db, actor.id, otherId);
+  if (!conversation) {
+    if (!(await areFriends(deps.db, actor.id, otherId))) throw notFriends();
+    return [];
+  }
+  return loadHistory(deps.db, conversation, options);
+}

@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { HISTORY_DEFAULT_LIMIT, type Message } from "@hestia/contracts";
+import { isTransientConflict, isUniqueViolation, type Db } from "@hestia/db";
+import { AppError } from "../../errors";
+
+/** What a stored message is turned into a `Message` with: its conversation's kind and pair key. */
+export interface ConversationRef {
+  id: number;
+  kind: string;
+  directKey: string | null;
+}
+
+const messageSelect = {
+  id: true,
+  conversationId: true,
+  seq: true,
+  senderId: true,
+  content: true,
+  encrypted: true,
+  createdAt: true,
+  sender: { select: { username: true } },
+} as const;
+
+type MessageRow = {
+  id: number;
+  conversationId: number;
+  seq: number;
+  senderId: number;
+  content: string | null;
+  encrypted: boolean;
+  createdAt: Date;
+  sender: { username: string };
+};
+
+/** The other user of a direct conversation whose key is "<low>:<high>". */
+function otherParticipant(directKey: string, userId: number): number {
+  const [low, high] = directKey.split(":").map(Number) as [number, number];
+  return low === userId ? high : low;
+}
+
+export function toMessage(row: MessageRow, conversation: ConversationRef): Message {
+  const message: Message = {
+    id: row.id,
+    content: row.content,
+    createdAt: row.createdAt.toISOString(),
+    userId: row.senderId,
+    username: row.sender.username,
+    seq: row.seq,
+    conversationId: row.conversationId,
+    encrypted: row.encrypted,
+  };
+  if (conversation.kind === "GROUP") message.groupId = conversation.id;
+  else if (conversation.directKey) message.recipientId = otherParticipant(conversation.directKey, row.senderId);
+  return message;
+}
+
+export interface NewMessage {
+  conversation: ConversationRef;
+  senderId: number;
+  content: string;
+  idempotencyKey?: string;
+}
+
+const MAX_ATTEMPTS = 30;
+
+/**
+ * Stores a message with the next `seq` of its conversation. The seq is computed inside the INSERT,
+ * so each write is one atomic statement; concurrent writers that collide on (conversationId, seq)
+ * retry. A send repeating an idempotency key returns the original message with `created: false`.
+ */
+export async function storeMessage(db: Db, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+  const { conversation, senderId, content, idempotencyKey } = input;
+  const original = async () => {
+    if (!idempotencyKey) return undefined;
+    const row = await db.message.findUnique({ where: { senderId_idempotencyKey: { senderId, idempotencyKey } }, select: messageSelect });
+    if (!row) return undefined;
+    if (row.conversationId !== conversation.id) {
+      throw new AppError("CONFLICT", "idempotencyKey was already used for a message in another conversation");
+    }
+    return { message: toMessage(row, conversation), created: false };
+  };
+
+  const existing = await original();
+  if (existing) return existing;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [inserted] = await db.$queryRaw<{ id: number | bigint }[]>`
+        INSERT INTO \`Message\` (\`conversationId\`, \`seq\`, \`senderId\`, \`content\`, \`encrypted\`, \`idempotencyKey\`, \`createdAt\`)
+        SELECT ${conversation.id}, COALESCE(MAX(\`seq\`), 0) + 1, ${senderId}, ${content}, ${false}, ${idempotencyKey ?? null}, ${new Date()}
+        FROM \`Message\` WHERE \`conversationId\` = ${conversation.id}
+        RETURNING \`id\``;
+      const row = await db.message.findUniqueOrThrow({ where: { id: Number(inserted!.id) }, select: messageSelect });
+      return { message: toMessage(row, conversation), created: true };
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const raced = await original();
+        if (raced) return raced;
+      }
+      if ((isUniqueViolation(error) || isTransientConflict(error)) && attempt < MAX_ATTEMPTS) {
+        await sleep(Math.random() * 2 * attempt);
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+export interface HistoryOptions {
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+
+/** One page of a conversation's history, oldest first, read through the (conversationId, seq) index. */
+export async function loadHistory(db: Db, conversation: ConversationRef, options: HistoryOptions): Promise<Message[]> {
+  const limit = options.limit ?? HISTORY_DEFAULT_LIMIT;
+  const cursorId = options.before ?? options.after;
+  let seqFilter: { lt: number } | { gt: number } | undefined;
+  if (cursorId !== undefined) {
+    const cursor = await db.message.findUnique({ where: { id: cursorId }, select: { conversationId: true, seq: true } });
+    if (!cursor || cursor.conversationId !== conversation.id) {
+      throw new AppError("BAD_REQUEST", "The cursor is not a message of this conversation");
+    }
+    seqFilter = options.before !== undefined ? { lt: cursor.seq } : { gt: cursor.seq };
+  }
+  const newestFirst = options.after === undefined;
+  const rows = await db.message.findMany({
+    where: { conversationId: conversation.id, ...(seqFilter ? { seq: seqFilter } : {}) },
+    orderBy: { seq: newestFirst ? "desc" : "asc" },
+    take: limit,
+    select: messageSelect,
+  });
+  if (newestFirst) rows.reverse();
+  return rows.map((row) => toMessage(row, conversation));
+}

@@ -1,0 +1,18 @@
+import type { Message, Presence } from "@hestia/contracts";
+
+/**
+ * Typed fan-out used by services after a write has committed. The Socket.IO implementation lives in
+ * socket/broadcaster.ts; tests may inject their own.
+ */
+export interface Broadcaster {
+  /** `newDM` to every device of both parties, `dmNotification` to the recipient's devices. */
+  directMessage(message: Message & { recipientId: number }): void;
+  /** `newGroupMessage` to the sockets that joined the group. */
+  groupMessage(message: Message & { groupId: number }): void;
+  /** Makes every socket of these users leave the group's room (removal, group deletion). */
+  evictFromGroup(groupId: number, userIds: number[]): void;
+  /** Disconnects every socket of a user (account deleted). */
+  disconnectUser(userId: number): void;
+  /** Tells these users that someone's presence changed. */
+  presence(toUserIds: number[], payload: Presence): void;
+}

@@ -1,0 +1,30 @@
+import type { Broadcaster } from "../realtime/broadcaster";
+import type { HestiaServer } from "./io";
+import { groupRoom, userRoom } from "./rooms";
+
+/** Fan-out through Socket.IO rooms; with the Redis adapter the same calls reach every process. */
+export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
+  return {
+    directMessage(message) {
+      // One emit to both rooms: a socket in both (messaging yourself is refused anyway) gets it once.
+      io.to([userRoom(message.userId), userRoom(message.recipientId)]).emit("newDM", message);
+      io.to(userRoom(message.recipientId)).emit("dmNotification", {
+        ...message,
+        senderId: message.userId,
+        senderUsername: message.username,
+      });
+    },
+    groupMessage(message) {
+      io.to(groupRoom(message.groupId)).emit("newGroupMessage", message);
+    },
+    evictFromGroup(groupId, userIds) {
+      if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(groupRoom(groupId));
+    },
+    disconnectUser(userId) {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
+    presence(toUserIds, payload) {
+      if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("presence", payload);
+    },
+  };
+}

@@ -1,0 +1,285 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  api,
+  befriend,
+  collect,
+  connect,
+  emitAck,
+  eventually,
+  registerUser,
+  startServer,
+  type TestServer,
+  type TestUser,
+} from "./helpers";
+
+describe("direct messages", () => {
+  let server: TestServer;
+  let alice: TestUser;
+  let bob: TestUser;
+  let stranger: TestUser;
+  beforeAll(async () => {
+    server = await startServer();
+    [alice, bob, stranger] = [await registerUser(server, "alice"), await registerUser(server, "bob"), await registerUser(server, "eve")];
+    await befriend(server, alice, bob);
+  });
+  afterAll(() => server.close());
+
+  it("sendDM acks the stored, trimmed message; newDM reaches every device of both, dmNotification the recipient's", async () => {
+    const aliceSocket = await connect(server, alice.token);
+    const bobPhone = await connect(server, bob.token);
+    const bobLaptop = await connect(server, bob.token);
+    const newDM = [aliceSocket, bobPhone, bobLaptop].map((socket) => collect(socket, "newDM"));
+    const notifications = [aliceSocket, bobPhone, bobLaptop].map((socket) => collect(socket, "dmNotification"));
+
+    const message = await emitAck(aliceSocket, "sendDM", { toId: bob.id, content: "  hello bob 👋  " });
+    expect(message).toMatchObject({ id: expect.any(Number), content: "hello bob 👋", userId: alice.id, username: alice.username, recipientId: bob.id });
+    expect(new Date(message.createdAt).toISOString()).toBe(message.createdAt);
+
+    await eventually(() => {
+      for (const received of newDM) expect(received).toEqual([message]);
+      expect(notifications[1]).toEqual([{ ...message, senderId: alice.id, senderUsername: alice.username }]);
+      expect(notifications[2]).toHaveLength(1);
+    });
+    expect(notifications[0]).toEqual([]);
+    for (const socket of [aliceSocket, bobPhone, bobLaptop]) socket.close();
+  });
+
+  it("a DM sent over REST is broadcast exactly like one sent over a socket", async () => {
+    const bobSocket = await connect(server, bob.token);
+    const received = collect(bobSocket, "newDM");
+    const response = await api(server, "POST", `/messages/direct/${bob.id}`, { token: alice.token, body: { content: "via REST" } });
+    expect(response.status).toBe(201);
+    await eventually(() => expect(received).toEqual([response.body]));
+    bobSocket.close();
+  });
+
+  it("keeps the order of rapid sends without waiting for acks, and stores each once", async () => {
+    const aliceSocket = await connect(server, alice.token);
+    const bobSocket = await connect(server, bob.token);
+    const received = collect(bobSocket, "newDM");
+    const contents = Array.from({ length: 40 }, (_, i) => `burst ${i}`);
+    for (const content of contents) aliceSocket.emit("sendDM", { toId: bob.id, content });
+    await eventually(() => expect(received).toHaveLength(40));
+    expect(received.map((m) => m.content)).toEqual(contents);
+    const seqs = received.map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    aliceSocket.close();
+    bobSocket.close();
+  });
+
+  it("an idempotency key makes a retried send return the original instead of a duplicate", async () => {
+    const aliceSocket = await connect(server, alice.token);
+    const bobSocket = await connect(server, bob.token);
+    const received = collect(bobSocket, "newDM");
+    const first = await emitAck(aliceSocket, "sendDM", { toId: bob.id, content: "once", idempotencyKey: "retry-1" });
+    const again = await emitAck(aliceSocket, "sendDM", { toId: bob.id, content: "once", idempotencyKey: "retry-1" });
+    const overRest = await api(server, "POST", `/messages/direct/${bob.id}`, {
+      token: alice.token,
+      body: { content: "once", idempotencyKey: "retry-1" },
+    });
+    expect(again).toEqual(first);
+    expect(overRest.body).toEqual(first);
+    await eventually(() => expect(received).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toHaveLength(1);
+    aliceSocket.close();
+    bobSocket.close();
+  });
+
+  it("history pages oldest first with before/after/limit, over REST and the socket", async () => {
+    const carol = await registerUser(server, "carol");
+    await befriend(server, alice, carol);
+    const sent = [];
+    for (let i = 1; i <= 7; i++) {
+      const response = await api(server, "POST", `/messages/direct/${carol.id}`, { token: alice.token, body: { content: `m${i}` } });
+      sent.push(response.body);
+    }
+    const page = async (query: string) =>
+      (await api(server, "GET", `/messages/direct/${alice.id}${query}`, { token: carol.token })).body.map((m: { content: string }) => m.content);
+    expect(await page("")).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7"]);
+    expect(await page("?limit=3")).toEqual(["m5", "m6", "m7"]);
+    expect(await page(`?before=${sent[4].id}&limit=2`)).toEqual(["m3", "m4"]);
+    expect(await page(`?after=${sent[4].id}`)).toEqual(["m6", "m7"]);
+    expect(await page(`?after=${sent[1].id}&limit=2`)).toEqual(["m3", "m4"]);
+    for (const bad of ["?limit=0", "?limit=101", `?before=${sent[1].id}&after=${sent[2].id}`, "?before=abc"]) {
+      expect((await api(server, "GET", `/messages/direct/${alice.id}${bad}`, { token: carol.token })).status, bad).toBe(400);
+    }
+    const socket = await connect(server, carol.token);
+    const history = await emitAck(socket, "getDMHistory", { otherId: alice.id, before: sent[2].id });
+    expect(history.map((m: { content: string }) => m.content)).toEqual(["m1", "m2"]);
+    expect(history[0]).toMatchObject({ userId: alice.id, username: alice.username, recipientId: carol.id });
+    socket.close();
+  });
+
+  it("refuses DMs and history with non-friends (403), unknown users (404) and bad content (400)", async () => {
+    const socket = await connect(server, alice.token);
+    expect(await emitAck(socket, "sendDM", { toId: stranger.id, content: "hi" })).toEqual({ error: expect.any(String), code: "FORBIDDEN" });
+    expect(await emitAck(socket, "sendDM", { toId: 999999, content: "hi" })).toMatchObject({ code: "NOT_FOUND" });
+    expect(await emitAck(socket, "sendDM", { toId: bob.id, content: "   " })).toMatchObject({ code: "VALIDATION_ERROR" });
+    expect(await emitAck(socket, "sendDM", { toId: bob.id, content: "x".repeat(4001) })).toMatchObject({ code: "VALIDATION_ERROR" });
+    expect((await emitAck(socket, "sendDM", { toId: bob.id, content: "x".repeat(4000) })).content).toHaveLength(4000);
+    expect(await emitAck(socket, "getDMHistory", { otherId: stranger.id })).toMatchObject({ code: "FORBIDDEN" });
+    expect((await api(server, "GET", `/messages/direct/${stranger.id}`, { token: alice.token })).status).toBe(403);
+    expect((await api(server, "POST", `/messages/direct/${stranger.id}`, { token: alice.token, body: { content: "x" } })).status).toBe(403);
+    socket.close();
+  });
+
+  it("answers garbage with an error (ack or error event) and keeps serving", async () => {
+    const socket = await connect(server, alice.token);
+    const errors = collect(socket, "error");
+    for (const garbage of [null, 42, "text", [], { toId: "x" }, { toId: bob.id, content: { nested: true } }]) {
+      expect(await emitAck(socket, "sendDM", garbage)).toMatchObject({ code: "VALIDATION_ERROR" });
+    }
+    socket.emit("sendDM", "no ack here");
+    socket.emit("getGroupHistory");
+    await eventually(() => expect(errors).toHaveLength(2));
+    const byEvent = Object.fromEntries(errors.map((error) => [error.event, error]));
+    expect(byEvent.sendDM).toEqual({ error: expect.any(String), code: "VALIDATION_ERROR", details: expect.any(Array), event: "sendDM" });
+    expect(byEvent.getGroupHistory).toMatchObject({ code: "VALIDATION_ERROR", event: "getGroupHistory" });
+    expect((await emitAck(socket, "sendDM", { toId: bob.id, content: "still here" })).content).toBe("still here");
+    socket.close();
+  });
+});
+
+describe("groups", () => {
+  let server: TestServer;
+  let owner: TestUser;
+  let member: TestUser;
+  let outsider: TestUser;
+  let groupId: number;
+  beforeAll(async () => {
+    server = await startServer();
+    [owner, member, outsider] = [await registerUser(server, "owner"), await registerUser(server, "member"), await registerUser(server, "outsider")];
+    await befriend(server, owner, member);
+    const created = await api(server, "POST", "/groups", { token: owner.token, body: { name: "  Hearth  ", description: "warm" } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Hearth", description: "warm", isPrivate: false, role: "OWNER", memberCount: 1 });
+    groupId = created.body.id;
+  });
+  afterAll(() => server.close());
+
+  it("admins add only friends; members are listed with roles; non-members get 404 everywhere", async () => {
+    expect((await api(server, "POST", `/groups/${groupId}/members/${outsider.id}`, { token: owner.token })).status).toBe(403);
+    const added = await api(server, "POST", `/groups/${groupId}/members/${member.id}`, { token: owner.token });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ groupId, userId: member.id, role: "MEMBER" });
+    expect((await api(server, "POST", `/groups/${groupId}/members/${member.id}`, { token: owner.token })).status).toBe(409);
+
+    const list = await api(server, "GET", "/groups", { token: member.token });
+    expect(list.body).toEqual([expect.objectContaining({ id: groupId, role: "MEMBER", memberCount: 2 })]);
+    const details = await api(server, "GET", `/groups/${groupId}`, { token: member.token });
+    expect(details.body.members.map((m: { id: number; role: string }) => [m.id, m.role])).toEqual([
+      [owner.id, "OWNER"],
+      [member.id, "MEMBER"],
+    ]);
+
+    for (const [method, path] of [
+      ["GET", `/groups/${groupId}`],
+      ["PUT", `/groups/${groupId}`],
+      ["GET", `/groups/${groupId}/messages`],
+      ["POST", `/groups/${groupId}/messages`],
+      ["DELETE", `/groups/${groupId}`],
+      ["GET", "/groups/999999"],
+    ] as const) {
+      const response = await api(server, method, path, { token: outsider.token, body: method === "POST" || method === "PUT" ? { content: "x", name: "x" } : undefined });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.body).toEqual({ error: "Group not found", code: "NOT_FOUND" });
+    }
+    // A non-admin member gets 403 for admin actions.
+    expect((await api(server, "PUT", `/groups/${groupId}`, { token: member.token, body: { name: "mine" } })).status).toBe(403);
+    const renamed = await api(server, "PUT", `/groups/${groupId}`, { token: owner.token, body: { name: "Hearth 2", isPrivate: true } });
+    expect(renamed.body).toMatchObject({ name: "Hearth 2", isPrivate: true });
+  });
+
+  it("delivers group messages to joined members over sockets, from REST and socket sends, in order", async () => {
+    const ownerSocket = await connect(server, owner.token);
+    const memberSocket = await connect(server, member.token);
+    const outsiderSocket = await connect(server, outsider.token);
+    expect(await emitAck(ownerSocket, "joinGroup", { groupId })).toEqual({ ok: true });
+    expect(await emitAck(memberSocket, "joinGroup", { groupId })).toEqual({ ok: true });
+    expect(await emitAck(outsiderSocket, "joinGroup", { groupId })).toEqual({ error: "Group not found", code: "NOT_FOUND" });
+    const received = collect(memberSocket, "newGroupMessage");
+    const spied = collect(outsiderSocket, "newGroupMessage");
+
+    const viaSocket = await emitAck(ownerSocket, "sendGroupMessage", { groupId, content: "from socket" });
+    expect(viaSocket).toMatchObject({ groupId, content: "from socket", userId: owner.id });
+    const viaRest = await api(server, "POST", `/groups/${groupId}/messages`, { token: member.token, body: { content: "from REST" } });
+    expect(viaRest.status).toBe(201);
+    await eventually(() => expect(received).toEqual([viaSocket, viaRest.body]));
+
+    const history = await emitAck(memberSocket, "getGroupHistory", { groupId });
+    expect(history.map((m: { content: string }) => m.content)).toEqual(["from socket", "from REST"]);
+    expect(await emitAck(outsiderSocket, "getGroupHistory", { groupId })).toMatchObject({ code: "NOT_FOUND" });
+    expect(await emitAck(outsiderSocket, "sendGroupMessage", { groupId, content: "let me in" })).toMatchObject({ code: "NOT_FOUND" });
+    expect(spied).toEqual([]);
+
+    expect(await emitAck(memberSocket, "leaveGroup", { groupId })).toEqual({ ok: true });
+    await emitAck(ownerSocket, "sendGroupMessage", { groupId, content: "after leave" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toHaveLength(2);
+    for (const socket of [ownerSocket, memberSocket, outsiderSocket]) socket.close();
+  });
+
+  it("a removed member's sockets leave the room at once and lose access; the owner cannot be removed", async () => {
+    const memberSocket = await connect(server, member.token);
+    await emitAck(memberSocket, "joinGroup", { groupId });
+    const received = collect(memberSocket, "newGroupMessage");
+    expect((await api(server, "DELETE", `/groups/${groupId}/members/${owner.id}`, { token: member.token })).status).toBe(403);
+    expect((await api(server, "DELETE", `/groups/${groupId}/members/${owner.id}`, { token: owner.token })).status).toBe(403);
+    const removed = await api(server, "DELETE", `/groups/${groupId}/members/${member.id}`, { token: owner.token });
+    expect(removed.status).toBe(204);
+    await api(server, "POST", `/groups/${groupId}/messages`, { token: owner.token, body: { content: "secret after removal" } });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(received).toEqual([]);
+    expect((await api(server, "GET", `/groups/${groupId}/messages`, { token: member.token })).status).toBe(404);
+    memberSocket.close();
+  });
+
+  it("members leave by removing themselves; only the owner deletes the group", async () => {
+    await api(server, "POST", `/groups/${groupId}/members/${member.id}`, { token: owner.token });
+    expect((await api(server, "DELETE", `/groups/${groupId}`, { token: member.token })).status).toBe(403);
+    expect((await api(server, "DELETE", `/groups/${groupId}/members/${member.id}`, { token: member.token })).status).toBe(204);
+    expect((await api(server, "GET", "/groups", { token: member.token })).body).toEqual([]);
+    expect((await api(server, "DELETE", `/groups/${groupId}`, { token: owner.token })).status).toBe(204);
+    expect((await api(server, "GET", `/groups/${groupId}`, { token: owner.token })).status).toBe(404);
+  });
+});
+
+describe("presence and account deletion", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("status follows connected devices, friends hear about it, and do_not_disturb is kept", async () => {
+    const [ann, ben] = [await registerUser(server, "ann"), await registerUser(server, "ben")];
+    await befriend(server, ann, ben);
+    const benSocket = await connect(server, ben.token);
+    const heard = collect(benSocket, "presence");
+    const phone = await connect(server, ann.token);
+    const laptop = await connect(server, ann.token);
+    await eventually(async () => expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("active"));
+    phone.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("active");
+    laptop.close();
+    await eventually(async () => expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("offline"));
+    await eventually(() => expect(heard).toEqual([{ userId: ann.id, status: "active" }, { userId: ann.id, status: "offline" }]));
+
+    await api(server, "PATCH", "/users/status", { token: ann.token, body: { status: "do_not_disturb" } });
+    const again = await connect(server, ann.token);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("do_not_disturb");
+    again.close();
+    benSocket.close();
+  });
+
+  it("deleting an account disconnects its sockets", async () => {
+    const gone = await registerUser(server, "gone");
+    const socket = await connect(server, gone.token);
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    expect((await api(server, "DELETE", "/users/me", { token: gone.token })).status).toBe(204);
+    expect(await disconnected).toBe("io server disconnect");
+  });
+});

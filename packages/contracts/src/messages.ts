@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { IdSchema, TimestampSchema } from "./common";
+import { endpoint } from "./endpoint";
+
+export const MESSAGE_MAX_LENGTH = 4000;
+export const HISTORY_DEFAULT_LIMIT = 50;
+export const HISTORY_MAX_LIMIT = 100;
+
+/** Message text: trimmed, then 1–4000 characters of any Unicode. */
+export const ContentSchema = z
+  .string()
+  .trim()
+  .min(1, "content must not be empty")
+  .max(MESSAGE_MAX_LENGTH, `content must be at most ${MESSAGE_MAX_LENGTH} characters`);
+
+/** A client-chosen key (1–64 characters) that makes a retried send return the original message. */
+export const IdempotencyKeySchema = z.string().min(1).max(64);
+
+/**
+ * A stored message. `groupId` is set for group messages, `recipientId` for direct messages;
+ * `seq` is its position in the conversation (1, 2, 3 ...).
+ */
+export const MessageSchema = z
+  .object({
+    id: z.number().int(),
+    content: z.string().nullable(),
+    createdAt: TimestampSchema,
+    userId: z.number().int(),
+    username: z.string(),
+    seq: z.number().int(),
+    conversationId: z.number().int(),
+    groupId: z.number().int().optional(),
+    recipientId: z.number().int().optional(),
+    encrypted: z.boolean(),
+  })
+  .meta({ id: "Message" });
+export type Message = z.infer<typeof MessageSchema>;
+
+/** What a send carries: the text and, optionally, an idempotency key. */
+export const SendMessageSchema = z.object({ content: ContentSchema, idempotencyKey: IdempotencyKeySchema.optional() });
+export type SendMessage = z.infer<typeof SendMessageSchema>;
+
+const historyFields = {
+  before: IdSchema.optional(),
+  after: IdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_DEFAULT_LIMIT),
+};
+
+/**
+ * History paging for one conversation: `limit` (default 50, max 100) and at most one cursor, a message
+ * id. No cursor: the latest messages; `before`: the ones just before it; `after`: the ones just after
+ * it (catch-up). Every page is ordered oldest first. `target` names the conversation's own fields.
+ */
+export function historyQuery<T extends z.ZodRawShape>(target: T) {
+  return z.object({ ...target, ...historyFields }).refine((query) => (query as { before?: unknown }).before === undefined || (query as { after?: unknown }).after === undefined, {
+    message: "use at most one of before and after",
+    path: ["before"],
+  });
+}
+
+export const HistoryQuerySchema = historyQuery({});
+export type HistoryQuery = z.input<typeof HistoryQuerySchema>;
+
+export const messagesContract = {
+  directHistory: endpoint({
+    method: "GET",
+    path: "/messages/direct/{userId}",
+    input: historyQuery({ userId: IdSchema }),
+    output: z.array(MessageSchema),
+    auth: true,
+    summary: "Direct-message history with a friend, oldest first",
+    tags: ["messages"],
+    errors: ["VALIDATION_ERROR", "FORBIDDEN", "NOT_FOUND"],
+  }),
+  sendDirect: endpoint({
+    method: "POST",
+    path: "/messages/direct/{userId}",
+    input: SendMessageSchema.extend({ userId: IdSchema }),
+    output: MessageSchema,
+    successStatus: 201,
+    auth: true,
+    summary: "Send a direct message to a friend",
+    tags: ["messages"],
+    errors: ["VALIDATION_ERROR", "FORBIDDEN", "NOT_FOUND", "CONFLICT"],
+  }),
+};
