@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, expectCleanError, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
+import { api, expectCleanError, registerUser, startServer, type TestServer, type TestUser, freshProfile } from "./helpers";
 
 describe("friends", () => {
   let server: TestServer;
@@ -29,15 +29,6 @@ describe("friends", () => {
     expect((await post(a, `/friends/request/${b.id}`)).status).toBe(200);
     expect((await post(b, `/friends/accept/${a.id}`)).status).toBe(200);
   };
-  const profileOf = (user: TestUser) => ({
-    id: user.id,
-    username: user.username,
-    bio: "",
-    status: "offline",
-    profilePictureUrl: null,
-    createdAt: expect.any(String),
-  });
-
   it("request (no body, no content type), see it on both sides, accept: both are friends and the request is gone", async () => {
     const [alice, bob] = await pair();
     const sent = await post(alice, `/friends/request/${bob.id}`);
@@ -46,17 +37,17 @@ describe("friends", () => {
 
     const incoming = await api(server, "GET", "/friends/requests", { token: bob.token });
     expect(incoming.status).toBe(200);
-    expect(incoming.body).toEqual([{ ...profileOf(alice), requestedAt: expect.any(String) }]);
+    expect(incoming.body).toEqual([{ ...freshProfile(alice), requestedAt: expect.any(String) }]);
     expect(new Date(incoming.body[0].requestedAt).toISOString()).toBe(incoming.body[0].requestedAt);
     const outgoing = await api(server, "GET", "/friends/requests/outgoing", { token: alice.token });
-    expect(outgoing.body).toEqual([{ ...profileOf(bob), requestedAt: incoming.body[0].requestedAt }]);
+    expect(outgoing.body).toEqual([{ ...freshProfile(bob), requestedAt: incoming.body[0].requestedAt }]);
     expect(await friendIds(alice)).toEqual([]);
 
     const accepted = await post(bob, `/friends/accept/${alice.id}`);
     expect(accepted.status).toBe(200);
     expect(accepted.body).toEqual({ success: true });
-    expect((await api(server, "GET", "/friends", { token: alice.token })).body).toEqual([profileOf(bob)]);
-    expect((await api(server, "GET", "/friends", { token: bob.token })).body).toEqual([profileOf(alice)]);
+    expect((await api(server, "GET", "/friends", { token: alice.token })).body).toEqual([freshProfile(bob)]);
+    expect((await api(server, "GET", "/friends", { token: bob.token })).body).toEqual([freshProfile(alice)]);
     expect(await incomingIds(bob)).toEqual([]);
     expect(await outgoingIds(alice)).toEqual([]);
   });

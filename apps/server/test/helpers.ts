@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
 import { createTestDatabase } from "@hestia/db";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import { createApp, type App } from "../src/app";
@@ -124,6 +125,18 @@ export function expectCleanError(text: string): void {
   if (/\bat .+:\d+:\d+|stack|prisma|sqlite|mariadb|SQL/i.test(text)) {
     throw new Error(`error body leaks internals: ${text}`);
   }
+}
+
+/** The profile a freshly registered, never-connected user has. */
+export function freshProfile(user: TestUser) {
+  return {
+    id: user.id,
+    username: user.username,
+    bio: "",
+    status: "offline",
+    profilePictureUrl: null,
+    createdAt: expect.any(String),
+  };
 }
 
 /** Makes two users friends through the public API. */

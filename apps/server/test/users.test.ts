@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, connect, expectCleanError, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
+import { api, connect, expectCleanError, registerUser, startServer, type TestServer, type TestUser, freshProfile } from "./helpers";
 
 describe("users", () => {
   let server: TestServer;
@@ -12,19 +12,10 @@ describe("users", () => {
   });
   afterAll(() => server.close());
 
-  const profileShape = (user: TestUser) => ({
-    id: user.id,
-    username: user.username,
-    bio: "",
-    status: "offline",
-    profilePictureUrl: null,
-    createdAt: expect.any(String),
-  });
-
   it("GET /users/me returns your own profile, with an ISO timestamp and no password hash", async () => {
     const response = await api(server, "GET", "/users/me", { token: alice.token });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual(profileShape(alice));
+    expect(response.body).toEqual(freshProfile(alice));
     expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
     expect(response.text).not.toMatch(/password|argon2/i);
   });
@@ -32,11 +23,11 @@ describe("users", () => {
   it("finds profiles by id and by username (any letter case)", async () => {
     const byId = await api(server, "GET", `/users/by-id/${bob.id}`, { token: alice.token });
     expect(byId.status).toBe(200);
-    expect(byId.body).toEqual(profileShape(bob));
+    expect(byId.body).toEqual(freshProfile(bob));
     const byName = await api(server, "GET", `/users/by-username/${encodeURIComponent(bob.username.toUpperCase())}`, {
       token: alice.token,
     });
-    expect(byName.body).toEqual(profileShape(bob));
+    expect(byName.body).toEqual(freshProfile(bob));
   });
 
   it("answers 404 for unknown users and 400 for a malformed id", async () => {

@@ -1,20 +1,17 @@
 import type { Message, SendMessage } from "@hestia/contracts";
 import type { Actor, Deps } from "../../deps";
-import { loadHistory, storeMessage, type HistoryOptions } from "../messages/message-store";
+import { loadHistory, storeAndAnnounce, type HistoryOptions } from "../messages/message-store";
 import { requireMember } from "./groups.policy";
 
 const groupRef = (groupId: number) => ({ id: groupId, kind: "GROUP", directKey: null });
 
 export async function sendGroupMessage(deps: Deps, actor: Actor, groupId: number, input: SendMessage): Promise<Message> {
   await requireMember(deps.db, groupId, actor.id);
-  const { message, created } = await storeMessage(deps.db, {
-    conversation: groupRef(groupId),
-    senderId: actor.id,
-    content: input.content,
-    idempotencyKey: input.idempotencyKey,
-  });
-  if (created) deps.broadcaster.groupMessage({ ...message, groupId });
-  return message;
+  return storeAndAnnounce(
+    deps.db,
+    { conversation: groupRef(groupId), senderId: actor.id, content: input.content, idempotencyKey: input.idempotencyKey },
+    (message) => deps.broadcaster.groupMessage({ ...message, groupId }),
+  );
 }
 
 export async function groupHistory(deps: Deps, actor: Actor, groupId: number, options: HistoryOptions): Promise<Message[]> {

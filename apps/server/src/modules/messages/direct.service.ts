@@ -3,7 +3,7 @@ import { isUniqueViolation, type Db } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { areFriends } from "../friends/friends.policy";
-import { loadHistory, storeMessage, type ConversationRef, type HistoryOptions } from "./message-store";
+import { loadHistory, storeAndAnnounce, type ConversationRef, type HistoryOptions } from "./message-store";
 
 const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
@@ -45,14 +45,11 @@ export async function sendDirect(deps: Deps, actor: Actor, recipientId: number, 
   await requireOtherUser(deps, actor, recipientId);
   if (!(await areFriends(deps.db, actor.id, recipientId))) throw notFriends();
   const conversation = await getOrCreateDirect(deps.db, actor.id, recipientId);
-  const { message, created } = await storeMessage(deps.db, {
-    conversation,
-    senderId: actor.id,
-    content: input.content,
-    idempotencyKey: input.idempotencyKey,
-  });
-  if (created) deps.broadcaster.directMessage({ ...message, recipientId });
-  return message;
+  return storeAndAnnounce(
+    deps.db,
+    { conversation, senderId: actor.id, content: input.content, idempotencyKey: input.idempotencyKey },
+    (message) => deps.broadcaster.directMessage({ ...message, recipientId }),
+  );
 }
 
 /** A page of the direct conversation with another user: for friends, or for past participants. */

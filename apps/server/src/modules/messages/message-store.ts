@@ -105,6 +105,13 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
   }
 }
 
+/** Stores a message and, unless it was an idempotent repeat, announces it once stored. */
+export async function storeAndAnnounce(db: Db, input: NewMessage, announce: (message: Message) => void): Promise<Message> {
+  const { message, created } = await storeMessage(db, input);
+  if (created) announce(message);
+  return message;
+}
+
 export interface HistoryOptions {
   before?: number;
   after?: number;
