@@ -3,6 +3,7 @@ import { isUniqueViolation } from "@hestia/db";
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { AppError } from "../../errors";
 import { profileSelect, toProfile } from "../users/profile";
+import { requireUser } from "../users/users.policy";
 import { areFriends, friendPair } from "./friends.policy";
 
 const success: Success = { success: true };
@@ -44,8 +45,7 @@ async function befriend(deps: Deps, a: number, b: number): Promise<void> {
  */
 export async function sendRequest(deps: Deps, actor: Actor, targetId: number): Promise<Success> {
   if (targetId === actor.id) throw new AppError("BAD_REQUEST", "You cannot send a friend request to yourself");
-  const target = await deps.db.user.findUnique({ where: { id: targetId }, select: { id: true } });
-  if (!target) throw new AppError("NOT_FOUND", "User not found");
+  await requireUser(deps.db, targetId);
   if (await areFriends(deps.db, actor.id, targetId)) throw new AppError("ALREADY_FRIENDS", "You are already friends");
   if (await requestExists(deps, targetId, actor.id)) {
     await befriend(deps, actor.id, targetId);

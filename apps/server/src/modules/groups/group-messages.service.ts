@@ -9,7 +9,7 @@ export async function sendGroupMessage(deps: Deps, actor: Actor, groupId: number
   await requireMember(deps.db, groupId, actor.id);
   return storeAndAnnounce(
     deps.db,
-    { conversation: groupRef(groupId), senderId: actor.id, content: input.content, idempotencyKey: input.idempotencyKey },
+    { conversation: groupRef(groupId), sender: actor, content: input.content, idempotencyKey: input.idempotencyKey },
     (message) => deps.broadcaster.groupMessage({ ...message, groupId }),
   );
 }

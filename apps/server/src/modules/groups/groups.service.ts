@@ -4,6 +4,7 @@ import type { Actor, Deps, RequestInfo } from "../../deps";
 import { AppError } from "../../errors";
 import { areFriends } from "../friends/friends.policy";
 import { profileSelect, toProfile } from "../users/profile";
+import { requireUser } from "../users/users.policy";
 import { requireAdmin, requireMember } from "./groups.policy";
 
 const groupSelect = {
@@ -115,8 +116,7 @@ export async function deleteGroup(deps: Deps, actor: Actor, groupId: number): Pr
 
 export async function addMember(deps: Deps, actor: Actor, groupId: number, userId: number): Promise<Membership> {
   await requireAdmin(deps.db, groupId, actor.id);
-  const user = await deps.db.user.findUnique({ where: { id: userId }, select: { id: true } });
-  if (!user) throw new AppError("NOT_FOUND", "User not found");
+  await requireUser(deps.db, userId);
   if (userId !== actor.id && !(await areFriends(deps.db, actor.id, userId))) {
     throw new AppError("FORBIDDEN", "You can only add your friends");
   }

@@ -56,7 +56,7 @@ export function toMessage(row: MessageRow, conversation: ConversationRef): Messa
 
 export interface NewMessage {
   conversation: ConversationRef;
-  senderId: number;
+  sender: { id: number; username: string };
   content: string;
   idempotencyKey?: string;
 }
@@ -69,7 +69,8 @@ const MAX_ATTEMPTS = 30;
  * retry. A send repeating an idempotency key returns the original message with `created: false`.
  */
 export async function storeMessage(db: Db, input: NewMessage): Promise<{ message: Message; created: boolean }> {
-  const { conversation, senderId, content, idempotencyKey } = input;
+  const { conversation, sender, content, idempotencyKey } = input;
+  const senderId = sender.id;
   const original = async () => {
     if (!idempotencyKey) return undefined;
     const row = await db.message.findUnique({ where: { senderId_idempotencyKey: { senderId, idempotencyKey } }, select: messageSelect });
@@ -84,12 +85,23 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
   if (existing) return existing;
   for (let attempt = 1; ; attempt++) {
     try {
-      const [inserted] = await db.$queryRaw<{ id: number | bigint }[]>`
+      const createdAt = new Date();
+      const [inserted] = await db.$queryRaw<{ id: number | bigint; seq: number | bigint }[]>`
         INSERT INTO \`Message\` (\`conversationId\`, \`seq\`, \`senderId\`, \`content\`, \`encrypted\`, \`idempotencyKey\`, \`createdAt\`)
-        SELECT ${conversation.id}, COALESCE(MAX(\`seq\`), 0) + 1, ${senderId}, ${content}, ${false}, ${idempotencyKey ?? null}, ${new Date()}
+        SELECT ${conversation.id}, COALESCE(MAX(\`seq\`), 0) + 1, ${senderId}, ${content}, ${false}, ${idempotencyKey ?? null}, ${createdAt}
         FROM \`Message\` WHERE \`conversationId\` = ${conversation.id}
-        RETURNING \`id\``;
-      const row = await db.message.findUniqueOrThrow({ where: { id: Number(inserted!.id) }, select: messageSelect });
+        RETURNING \`id\`, \`seq\``;
+      // Everything else of the row is what was just written; no need to read it back.
+      const row: MessageRow = {
+        id: Number(inserted!.id),
+        conversationId: conversation.id,
+        seq: Number(inserted!.seq),
+        senderId,
+        content,
+        encrypted: false,
+        createdAt,
+        sender: { username: sender.username },
+      };
       return { message: toMessage(row, conversation), created: true };
     } catch (error) {
       if (isUniqueViolation(error)) {

@@ -1,14 +1,13 @@
 import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
-import { AppError } from "../../errors";
 import { profileSelect, toProfile } from "./profile";
 import { usernameKey } from "./username";
+import { userNotFound } from "./users.policy";
 
-const notFound = () => new AppError("NOT_FOUND", "User not found");
 
 async function profileWhere(deps: Deps, request: RequestInfo, where: { id: number } | { usernameKey: string }): Promise<Profile> {
   const user = await deps.db.user.findUnique({ where, select: profileSelect });
-  if (!user) throw notFound();
+  if (!user) throw userNotFound();
   return toProfile(user, request.baseUrl);
 }
 
