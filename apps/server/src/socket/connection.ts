@@ -1,20 +1,12 @@
 import type { Deps } from "../deps";
+import { createKeyedQueue } from "../realtime/keyed-queue";
 import { setPresence } from "../modules/presence/presence.service";
 import { registerHandlers } from "./handlers";
 import type { HestiaSocket } from "./io";
 import { userRoom } from "./rooms";
 
 // Presence changes of one user apply in order, so a quick reconnect cannot end as "offline".
-const presenceQueues = new Map<number, Promise<void>>();
-
-function inOrder(userId: number, task: () => Promise<void>): Promise<void> {
-  const next = (presenceQueues.get(userId) ?? Promise.resolve()).then(task);
-  presenceQueues.set(userId, next);
-  void next.finally(() => {
-    if (presenceQueues.get(userId) === next) presenceQueues.delete(userId);
-  }).catch(() => {});
-  return next;
-}
+const inOrder = createKeyedQueue<number>();
 
 /** Wires a new authenticated socket: its event handlers and the user's presence across devices. */
 export function onConnection(socket: HestiaSocket, deps: Deps): void {

@@ -2,6 +2,7 @@ import { clientEvents, type ClientEvents } from "@hestia/contracts";
 import type { z } from "zod";
 import type { Deps } from "../deps";
 import { isInternal, toAppError, validationError } from "../errors";
+import { createKeyedQueue } from "../realtime/keyed-queue";
 import type { HestiaSocket } from "./io";
 
 type Ack = (response: unknown) => void;
@@ -11,12 +12,7 @@ export interface HandlerOptions {
   serial?: boolean;
 }
 
-const queues = new WeakMap<HestiaSocket, Promise<unknown>>();
-
-function enqueue(socket: HestiaSocket, task: () => Promise<void>): void {
-  const next = (queues.get(socket) ?? Promise.resolve()).then(task);
-  queues.set(socket, next);
-}
+const serialEvents = createKeyedQueue<string>();
 
 /**
  * Registers one client event: parses the payload against the contract, runs the handler, and answers
@@ -46,7 +42,6 @@ export function defineHandler<E extends keyof ClientEvents>(
         else socket.emit("error", { ...appError.toBody(), event });
       }
     };
-    if (options.serial) enqueue(socket, run);
-    else void run();
+    void (options.serial ? serialEvents(socket.id, run) : run());
   });
 }
