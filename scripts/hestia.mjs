@@ -4,7 +4,7 @@
 // Each step is skipped when its inputs have not changed since the last run.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -67,16 +67,7 @@ function pnpm(args, env = {}) {
 }
 
 function ensureInstalled() {
-  const manifests = [
-    "pnpm-lock.yaml",
-    "pnpm-workspace.yaml",
-    "package.json",
-    "apps/server/package.json",
-    "packages/contracts/package.json",
-    "packages/db/package.json",
-    "packages/sdk/package.json",
-    ...examplePackages(),
-  ];
+  const manifests = ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json", ...workspaceManifests()];
   const stamp = join(root, "node_modules", ".hestia-install");
   const digest = hashFiles(manifests);
   if (upToDate(stamp, digest)) return;
@@ -86,11 +77,16 @@ function ensureInstalled() {
   writeStamp(stamp, digest);
 }
 
-function examplePackages() {
-  const dir = join(root, "examples");
-  if (!existsSync(dir)) return [];
-  const listing = spawnSync("ls", [dir], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
-  return listing.map((name) => `examples/${name}/package.json`).filter((file) => existsSync(join(root, file)));
+/** The package.json of every workspace package (the folders pnpm-workspace.yaml names). */
+function workspaceManifests() {
+  return ["apps", "packages", "examples"].flatMap((folder) =>
+    existsSync(join(root, folder))
+      ? readdirSync(join(root, folder))
+          .sort()
+          .map((name) => `${folder}/${name}/package.json`)
+          .filter((file) => existsSync(join(root, file)))
+      : [],
+  );
 }
 
 function ensureGenerated() {
