@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import { createTestDatabase } from "@hestia/db";
+import { createTestDatabase } from "@hestia/db/testing";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import { createApp, type App } from "../src/app";
 import { loadConfig } from "../src/config";

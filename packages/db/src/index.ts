@@ -4,4 +4,3 @@ export { migrate, type MigrationResult } from "./migrate";
 export { isUniqueViolation, isTransientConflict } from "./errors";
 export { Prisma } from "./generated/sqlite/client";
 export type { User, Friendship, FriendRequest, Conversation, Membership, Message, PushToken } from "./generated/sqlite/client";
-export { createTestDatabase, testFlavour, type TestDatabase } from "./testing";
