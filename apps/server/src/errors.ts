@@ -24,19 +24,6 @@ export class AppError extends Error {
   }
 }
 
-const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
-  400: "BAD_REQUEST",
-  401: "UNAUTHORIZED",
-  403: "FORBIDDEN",
-  404: "NOT_FOUND",
-  409: "CONFLICT",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-  429: "TOO_MANY_REQUESTS",
-  500: "INTERNAL_SERVER_ERROR",
-  503: "SERVICE_UNAVAILABLE",
-};
-
 const appCodeByTrpcCode: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
   PARSE_ERROR: "BAD_REQUEST",
   BAD_REQUEST: "BAD_REQUEST",
@@ -50,10 +37,6 @@ const appCodeByTrpcCode: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
   TOO_MANY_REQUESTS: "RATE_LIMITED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
-
-export function toTRPCError(error: AppError): TRPCError {
-  return new TRPCError({ code: trpcCodeByStatus[error.status] ?? "INTERNAL_SERVER_ERROR", message: error.message, cause: error });
-}
 
 interface ZodLikeIssue {
   path: PropertyKey[];
