@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type RequestListener, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDb, migrate, parseDatabaseUrl, type Db } from "@hestia/db";
 import type { Config } from "./config";
@@ -35,7 +35,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   if (applied.length) logger.info({ applied }, "database migrated");
   const db: Db = createDb(target);
   const tokens = createTokenService(db, config.jwt);
-  const httpServer = createServer();
+  // The request handler is registered before Socket.IO attaches, so Socket.IO sees /socket.io/ requests
+  // (HTTP long-polling) first and passes every other request on to it.
+  let handleRequest: RequestListener = (_req, res) => res.writeHead(503).end();
+  const httpServer = createServer((req, res) => handleRequest(req, res));
   const io = createSocketServer(httpServer, { config, tokens });
   const deps: Deps = {
     db,
@@ -45,7 +48,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     authLimiter: createAuthRateLimiter(config.authRateLimit),
     broadcaster: createSocketBroadcaster(io),
   };
-  httpServer.on("request", createExpressApp(deps));
+  handleRequest = createExpressApp(deps);
   io.on("connection", (socket) => onConnection(socket, deps));
 
   let closing: Promise<void> | undefined;
