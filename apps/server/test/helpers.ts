@@ -177,3 +177,5 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
     }
   }
 }
+
+export { createDeployment, startServerProcess, type Deployment, type ServerProcess } from "./process";

@@ -1,5 +1,17 @@
-import { contract, type AuthResult, type Credentials, type UserStatus } from "@hestia/contracts";
+import {
+  contract,
+  type AuthResult,
+  type Credentials,
+  type GroupRole,
+  type UserStatus,
+} from "@hestia/contracts";
+import { HestiaError } from "./errors";
 import { call, type Transport } from "./http";
+import { newIdempotencyKey, withRetries, type RetryOptions } from "./idempotency";
+import { Realtime, type RealtimeOptions } from "./realtime/realtime";
+import type { CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
+
+const { health, auth, users, friends, groups, messages } = contract;
 
 export interface ClientOptions {
   /** Where the Hestia server is, e.g. `http://localhost:4000`. */
@@ -8,57 +20,128 @@ export interface ClientOptions {
   token?: string;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof globalThis.fetch;
+  /** How sends are retried, with the same idempotency key, when the server could not be reached (default: twice, from 250 ms). */
+  retry?: Partial<RetryOptions>;
+  /** Options of `client.realtime`. */
+  realtime?: RealtimeOptions;
 }
 
-/** Creates a typed Hestia client. */
+
+/** Creates a typed Hestia client: REST methods, and `realtime` for Socket.IO. */
 export function createClient(options: ClientOptions) {
   let token = options.token;
+  let selfId: number | undefined;
   const transport: Transport = {
     baseUrl: options.baseUrl,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     getToken: () => token,
   };
-  const keepToken = (result: AuthResult) => {
+  const retry: RetryOptions = { retries: 2, delayMs: 250, ...options.retry };
+  const signIn = (result: AuthResult) => {
     token = result.token;
+    selfId = result.user.id;
     return result;
   };
-  const { health, auth, users } = contract;
+  const signOut = () => {
+    token = undefined;
+    selfId = undefined;
+    realtime.disconnect();
+  };
+  /** A send that may be retried: the same idempotency key goes with every attempt. */
+  const send = <I extends { idempotencyKey?: string }, O>(request: (input: I) => Promise<O>, input: I) => {
+    const keyed = { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() };
+    return withRetries(() => request(keyed), (error) => error instanceof HestiaError && error.retryable, retry);
+  };
+
+  const realtime = new Realtime(
+    {
+      baseUrl: options.baseUrl,
+      getToken: () => token,
+      selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
+    },
+    options.realtime,
+  );
 
   return {
     /** The token requests are sent with, if any. */
     get token() {
       return token;
     },
+    /** Uses another token (for example one kept from an earlier session). */
     setToken(value: string | undefined) {
+      if (value !== token) selfId = undefined;
       token = value;
     },
     health: () => call(transport, health.check, {}),
+
     auth: {
       /** Creates an account and keeps its token in the client. */
-      register: async (credentials: Credentials) => keepToken(await call(transport, auth.register, credentials)),
+      register: async (credentials: Credentials) => signIn(await call(transport, auth.register, credentials)),
       /** Logs in and keeps the token in the client. */
-      login: async (credentials: Credentials) => keepToken(await call(transport, auth.login, credentials)),
+      login: async (credentials: Credentials) => signIn(await call(transport, auth.login, credentials)),
+      /** Whether the client's token is valid, and whose it is. */
       status: () => call(transport, auth.status, {}),
-      /** Forgets the token. */
-      logout: () => {
-        token = undefined;
-      },
+      /** Forgets the token and closes the realtime connection. */
+      logout: signOut,
     },
+
     users: {
       me: () => call(transport, users.me, {}),
       byId: (id: number) => call(transport, users.byId, { id }),
       byUsername: (username: string) => call(transport, users.byUsername, { username }),
       updateBio: (bio: string) => call(transport, users.setBio, { bio }),
       setStatus: (status: UserStatus) => call(transport, users.setStatus, { status }),
+      /** Registers this device's Firebase Cloud Messaging token for push notifications. */
       setFcmToken: (fcmToken: string) => call(transport, users.setFcmToken, { token: fcmToken }),
       /** Sets the profile picture to an https URL, or removes it with null. */
       setAvatar: (url: string | null) => call(transport, users.setProfilePictureUrl, { profilePictureUrl: url }),
       /** Deletes the account for good; the client forgets its token. */
       deleteMe: async () => {
         await call(transport, users.deleteMe, {});
-        token = undefined;
+        signOut();
       },
     },
+
+    friends: {
+      /** Your friends' profiles. */
+      list: () => call(transport, friends.list, {}),
+      /** Pending requests sent to you. */
+      requests: () => call(transport, friends.incomingRequests, {}),
+      /** Pending requests you sent. */
+      outgoing: () => call(transport, friends.outgoingRequests, {}),
+      /** Asks a user to be friends (accepts at once if they already asked you). */
+      request: (userId: number) => call(transport, friends.sendRequest, { id: userId }),
+      accept: (userId: number) => call(transport, friends.acceptRequest, { id: userId }),
+      decline: (userId: number) => call(transport, friends.declineRequest, { id: userId }),
+      /** Withdraws a request you sent. */
+      cancel: (userId: number) => call(transport, friends.cancelRequest, { id: userId }),
+      remove: (userId: number) => call(transport, friends.remove, { id: userId }),
+    },
+
+    groups: {
+      create: (input: CreateGroupInput) => call(transport, groups.create, input),
+      list: () => call(transport, groups.list, {}),
+      get: (id: number) => call(transport, groups.get, { id }),
+      update: (id: number, patch: UpdateGroupInput) => call(transport, groups.update, { ...patch, id }),
+      /** Deletes a group with its messages (owner only). */
+      remove: (id: number) => call(transport, groups.remove, { id }),
+      addMember: (id: number, userId: number) => call(transport, groups.addMember, { id, userId }),
+      /** Removes a member (admins), or leaves when `userId` is your own. */
+      removeMember: (id: number, userId: number) => call(transport, groups.removeMember, { id, userId }),
+      /** Makes a member an admin or a plain member (owner only). */
+      setRole: (id: number, userId: number, role: Exclude<GroupRole, "OWNER">) =>
+        call(transport, groups.setRole, { id, userId, role }),
+      sendMessage: (id: number, input: SendInput) => send((keyed) => call(transport, groups.sendMessage, { ...keyed, id }), input),
+      messages: (id: number, query: HistoryQuery = {}) => call(transport, groups.messages, { ...query, id }),
+    },
+
+    dms: {
+      send: (userId: number, input: SendInput) => send((keyed) => call(transport, messages.sendDirect, { ...keyed, userId }), input),
+      history: (userId: number, query: HistoryQuery = {}) => call(transport, messages.directHistory, { ...query, userId }),
+    },
+
+    /** Socket.IO: live messages and presence, with reconnect and catch-up. Call `connect()` first. */
+    realtime,
   };
 }
 

@@ -1,14 +1,49 @@
-import type { ErrorCode } from "@hestia/contracts";
+import { errorStatus, type ErrorCode } from "@hestia/contracts";
 
-/** Every failure the SDK reports: the HTTP status (0 for network failures), the API's code and message. */
+/** Codes the SDK reports on its own, beyond the API's: the server could not be reached, or did not answer in time. */
+export type ClientErrorCode = "NETWORK_ERROR" | "TIMEOUT";
+
+/**
+ * Every failure the SDK reports, from REST and socket acknowledgements alike: the HTTP status (0 when
+ * the server was not reached), the API's code and message, and for bad input the API's details.
+ */
 export class HestiaError extends Error {
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | "NETWORK_ERROR",
+    readonly code: ErrorCode | ClientErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
     super(message);
     this.name = "HestiaError";
   }
+
+  /** Builds the error an API error body `{ error, code, details? }` describes. */
+  static fromBody(body: unknown, status?: number): HestiaError {
+    const { error, code, details } = (isErrorBody(body) ? body : {}) as Partial<ErrorBodyLike>;
+    const knownCode = code && code in errorStatus ? (code as ErrorCode) : "INTERNAL_ERROR";
+    return new HestiaError(status ?? errorStatus[knownCode], knownCode, error ?? "Request failed", details);
+  }
+
+  /** Whether retrying the same request (with the same idempotency key) may succeed. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 503;
+  }
+}
+
+interface ErrorBodyLike {
+  error: string;
+  code: string;
+  details?: unknown;
+}
+
+/** Whether a value is an API error body (how failed socket acknowledgements look). */
+export function isErrorBody(value: unknown): value is ErrorBodyLike {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as ErrorBodyLike).error === "string" &&
+    typeof (value as ErrorBodyLike).code === "string"
+  );
 }

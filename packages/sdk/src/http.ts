@@ -1,5 +1,5 @@
-import type { Endpoint, EndpointInput, EndpointOutput, ErrorCode } from "@hestia/contracts";
-import { HestiaError } from "./errors";
+import type { Endpoint, EndpointInput, EndpointOutput } from "@hestia/contracts";
+import { HestiaError, isErrorBody } from "./errors";
 
 export interface Transport {
   baseUrl: string;
@@ -40,8 +40,8 @@ export async function call<E extends Endpoint>(transport: Transport, endpoint: E
   const text = await response.text();
   const json: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const failure = (json ?? {}) as { error?: string; code?: ErrorCode; details?: unknown };
-    throw new HestiaError(response.status, failure.code ?? "INTERNAL_ERROR", failure.error ?? response.statusText, failure.details);
+    if (isErrorBody(json)) throw HestiaError.fromBody(json, response.status);
+    throw new HestiaError(response.status, response.status === 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR", response.statusText || `HTTP ${response.status}`);
   }
   return json as EndpointOutput<E>;
 }

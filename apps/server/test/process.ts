@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@hestia/db/testing";
+
+const serverDir = resolve(import.meta.dirname, "..");
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Everything the process wrote, for assertions and for failure messages. */
+  output(): string;
+  /** Sends a signal (SIGKILL: a crash) and resolves once the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Environment shared by server processes that should behave as one deployment (same database and secret). */
+export interface Deployment {
+  env: Record<string, string>;
+  /** Stops nothing; deletes the database and the data folder. */
+  drop(): Promise<void>;
+}
+
+/** A fresh database, data folder and JWT secret for server processes started with `startServerProcess`. */
+export function createDeployment(env: Record<string, string> = {}): Deployment {
+  const database: TestDatabase = createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), "hestia-deployment-"));
+  return {
+    env: {
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(32).toString("hex"),
+      LOG_LEVEL: "info",
+      AUTH_RATE_LIMIT_PER_IP: "100000",
+      AUTH_RATE_LIMIT_PER_USERNAME: "1000",
+      ...env,
+    },
+    async drop() {
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts `src/main.ts` in its own process, as `npm start` does, on `port` (0: a free one), and resolves
+ * once it listens.
+ */
+export function startServerProcess(deployment: Deployment, port = 0, env: Record<string, string> = {}): Promise<ServerProcess> {
+  // Node itself with tsx as a loader (not the tsx wrapper), so a signal reaches the server process.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: serverDir,
+    env: { ...process.env, ...deployment.env, PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
+  return new Promise((resolveStart, rejectStart) => {
+    const timer = setTimeout(() => fail(new Error("server process did not start within 30 s")), 30_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      rejectStart(new Error(`${error.message}\n${output}`));
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Hestia listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      const boundPort = Number(match[1]);
+      resolveStart({
+        url: `http://127.0.0.1:${boundPort}`,
+        port: boundPort,
+        child,
+        output: () => output,
+        async kill(signal = "SIGTERM") {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code, signal) => fail(new Error(`server process exited (${code ?? signal}) before listening`)));
+  });
+}

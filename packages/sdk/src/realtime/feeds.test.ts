@@ -1,0 +1,99 @@
+import type { Message } from "@hestia/contracts";
+import { describe, expect, it, vi } from "vitest";
+import { createFeeds, type Conversation, type HistoryPage } from "./feeds";
+
+const dm: Conversation = { kind: "dm", otherId: 2 };
+
+function message(seq: number): Message {
+  return { id: seq * 10, seq, content: `m${seq}`, createdAt: "", userId: 2, username: "bob", conversationId: 1, recipientId: 1, encrypted: false };
+}
+
+/** A conversation whose stored history is messages 1..stored, read like the server pages it. */
+function setup(stored: number, options: { failures?: number; pageSize?: number; retryDelayMs?: number } = {}) {
+  let failures = options.failures ?? 0;
+  const all = Array.from({ length: stored }, (_, i) => message(i + 1));
+  const pages: HistoryPage[] = [];
+  const delivered: number[] = [];
+  const errors: unknown[] = [];
+  const feeds = createFeeds({
+    pageSize: options.pageSize ?? 3,
+    retryDelayMs: options.retryDelayMs ?? 5,
+    async history(_conversation, page) {
+      pages.push(page);
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error("offline");
+      }
+      if (page.after !== undefined) return all.filter((m) => m.id > page.after!).slice(0, page.limit);
+      const older = page.before === undefined ? all : all.filter((m) => m.id < page.before!);
+      return older.slice(-page.limit);
+    },
+    deliver: (_conversation, m) => delivered.push(m.seq),
+    onError: (error) => errors.push(error),
+  });
+  return { feeds, pages, delivered, errors, all };
+}
+
+describe("createFeeds", () => {
+  it("delivers in order, drops duplicates, and reads a gap from history", async () => {
+    const { feeds, delivered, pages } = setup(7);
+    feeds.receive(dm, message(1));
+    feeds.receive(dm, message(2));
+    feeds.receive(dm, message(2));
+    feeds.receive(dm, message(6)); // 3..5 were missed
+    feeds.receive(dm, message(4)); // arrives late: already delivered by then
+    feeds.receive(dm, message(7));
+    await vi.waitFor(() => expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 7]));
+    expect(pages).toEqual([
+      { after: 20, limit: 3 },
+      { after: 50, limit: 3 },
+    ]);
+  });
+
+  it("catches up every followed conversation after its last message, page by page", async () => {
+    const { feeds, delivered } = setup(8);
+    feeds.receive(dm, message(1));
+    expect(await feeds.catchUp()).toBe(7);
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await feeds.catchUp()).toBe(0);
+  });
+
+  it("follows an empty conversation from its start", async () => {
+    const { feeds, delivered } = setup(7);
+    feeds.follow(dm, undefined);
+    expect(await feeds.catchUp()).toBe(7);
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("follows from a given last message and ignores a second follow", async () => {
+    const { feeds, delivered } = setup(5);
+    feeds.follow(dm, message(3));
+    feeds.follow(dm, message(1));
+    await feeds.catchUp();
+    expect(delivered).toEqual([4, 5]);
+  });
+
+  it("keeps a gap's later messages back while history fails, and retries until it reads them", async () => {
+    const { feeds, delivered, errors } = setup(4, { failures: 2, retryDelayMs: 50 });
+    feeds.receive(dm, message(1));
+    feeds.receive(dm, message(4));
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(delivered).toEqual([1]);
+    await vi.waitFor(() => expect(delivered).toEqual([1, 2, 3, 4]));
+    expect(errors).toHaveLength(2);
+  });
+
+  it("stops retrying while paused and forgets conversations", async () => {
+    const { feeds, delivered, pages } = setup(3, { failures: 1 });
+    feeds.receive(dm, message(1));
+    feeds.pause();
+    expect(await feeds.catchUp()).toBe(0);
+    feeds.pause();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(pages).toHaveLength(1);
+    expect(await feeds.catchUp()).toBe(2);
+    expect(delivered).toEqual([1, 2, 3]);
+    feeds.forget(dm);
+    expect(feeds.size).toBe(0);
+  });
+});

@@ -1,0 +1,297 @@
+import type { ClientEvents, DmNotification, Message, Presence, SocketErrorEvent } from "@hestia/contracts";
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import { HestiaError, isErrorBody } from "../errors";
+import { newIdempotencyKey, withRetries, type RetryOptions } from "../idempotency";
+import { createEmitter } from "./emitter";
+import type { DMHistoryQuery, EventAck, EventPayload, GroupHistoryQuery, SendDMInput, SendGroupMessageInput } from "../types";
+import { createFeeds, type Conversation, type HistoryPage } from "./feeds";
+
+/** What the application can listen to on `client.realtime`. */
+export interface RealtimeEvents {
+  /** A direct message you sent or received (each once, in order per conversation, also after reconnects). */
+  newDM: Message;
+  /** A direct message someone else sent you; delivered together with `newDM`. */
+  dmNotification: DmNotification;
+  /** A message in a group you joined with `joinGroup`. */
+  newGroupMessage: Message;
+  /** A friend's status changed. */
+  presence: Presence;
+  /** An event failed without an acknowledgement, the server refused a reconnect, or a catch-up failed. */
+  error: HestiaError;
+  /** The socket (re)connected; `reconnected` is false for the first connection. */
+  connected: { reconnected: boolean };
+  /** The socket lost its connection; unless you called `disconnect()`, the SDK reconnects with backoff. */
+  disconnected: { reason: string; willReconnect: boolean };
+  /** After a reconnect, every followed conversation was read up to date; `messages` were delivered from history. */
+  caughtUp: { messages: number };
+}
+
+export type RealtimeEventName = keyof RealtimeEvents;
+
+type EventName = keyof ClientEvents;
+
+
+export interface RealtimeOptions {
+  /** How long a request waits for its acknowledgement before failing with TIMEOUT (default 10 s). */
+  ackTimeoutMs?: number;
+  /** How sends are retried (with the same idempotency key) after a TIMEOUT or a lost connection. */
+  retry?: Partial<RetryOptions>;
+  /** Options passed to socket.io-client (transports, reconnection delays, extra headers ...). */
+  socket?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** What the realtime client needs from the client it belongs to. */
+export interface RealtimeSession {
+  baseUrl: string;
+  getToken(): string | undefined;
+  /** The signed-in user's id. */
+  selfId(): Promise<number>;
+}
+
+/**
+ * The Socket.IO side of a client. Reconnects with backoff; after a reconnect it rejoins the groups it had
+ * joined and reads what every conversation it has seen missed, delivering those messages through the same
+ * handlers, in order and without duplicates.
+ */
+export class Realtime {
+  readonly #session: RealtimeSession;
+  readonly #options: RealtimeOptions;
+  readonly #events = createEmitter<RealtimeEvents>();
+  readonly #groups = new Set<number>();
+  readonly #feeds = createFeeds({
+    history: (conversation, page) => this.#history(conversation, page),
+    deliver: (conversation, message) => this.#deliver(conversation, message),
+    onError: (error) => this.#events.emit("error", asHestiaError(error)),
+  });
+  #socket: Socket | undefined;
+  #connecting: Promise<void> | undefined;
+  #selfId: number | undefined;
+  #hasConnected = false;
+
+  constructor(session: RealtimeSession, options: RealtimeOptions = {}) {
+    this.#session = session;
+    this.#options = options;
+  }
+
+  /** Whether the socket is connected right now. */
+  get connected(): boolean {
+    return this.#socket?.connected ?? false;
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends RealtimeEventName>(event: K, handler: (payload: RealtimeEvents[K]) => void): () => void {
+    return this.#events.on(event, handler);
+  }
+
+  off<K extends RealtimeEventName>(event: K, handler: (payload: RealtimeEvents[K]) => void): void {
+    this.#events.off(event, handler);
+  }
+
+  /**
+   * Connects with the client's token. Rejects with HestiaError: UNAUTHORIZED / TOKEN_EXPIRED when the
+   * server refuses the token, NETWORK_ERROR when it cannot be reached. Once connected, lost connections
+   * are re-established by the SDK until `disconnect()`.
+   */
+  connect(): Promise<void> {
+    if (this.#socket?.connected) return Promise.resolve();
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  /** Closes the connection and stops reconnecting. What was followed is kept for the next `connect()`. */
+  disconnect(): void {
+    this.#feeds.pause();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.removeAllListeners();
+    socket?.disconnect();
+  }
+
+  /** Receives a group's messages as `newGroupMessage` (members only), also across reconnects. */
+  async joinGroup(groupId: number): Promise<void> {
+    await this.#request("joinGroup", { groupId });
+    this.#groups.add(groupId);
+    const conversation: Conversation = { kind: "group", groupId };
+    const [latest] = await this.#request("getGroupHistory", { groupId, limit: 1 });
+    this.#feeds.follow(conversation, latest);
+  }
+
+  async leaveGroup(groupId: number): Promise<void> {
+    this.#groups.delete(groupId);
+    this.#feeds.forget({ kind: "group", groupId });
+    await this.#request("leaveGroup", { groupId });
+  }
+
+  /** Sends a direct message to a friend; retried with one idempotency key, so it is stored once. */
+  async sendDM(input: SendDMInput): Promise<Message> {
+    const message = await this.#send("sendDM", { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() });
+    this.#feeds.receive({ kind: "dm", otherId: input.toId }, message);
+    return message;
+  }
+
+  /** Sends a message to a group; retried with one idempotency key, so it is stored once. */
+  async sendGroupMessage(input: SendGroupMessageInput): Promise<Message> {
+    const message = await this.#send("sendGroupMessage", {
+      ...input,
+      idempotencyKey: input.idempotencyKey ?? newIdempotencyKey(),
+    });
+    if (this.#groups.has(input.groupId)) this.#feeds.receive({ kind: "group", groupId: input.groupId }, message);
+    return message;
+  }
+
+  /** A page of direct-message history, oldest first. */
+  async dmHistory(query: DMHistoryQuery): Promise<Message[]> {
+    const page = await this.#request("getDMHistory", query);
+    if (query.before === undefined && query.after === undefined) this.#feeds.follow({ kind: "dm", otherId: query.otherId }, page.at(-1));
+    return page;
+  }
+
+  /** A page of group history, oldest first (members only). */
+  groupHistory(query: GroupHistoryQuery): Promise<Message[]> {
+    return this.#request("getGroupHistory", query);
+  }
+
+  async #open(): Promise<void> {
+    const selfId = await this.#session.selfId();
+    if (this.#selfId !== selfId) {
+      // Another account: nothing followed before belongs to it.
+      this.#feeds.clear();
+      this.#groups.clear();
+      this.#selfId = selfId;
+      this.#hasConnected = false;
+    }
+    this.disconnect();
+    const socket = io(this.#session.baseUrl, {
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 10_000,
+      ...this.#options.socket,
+      autoConnect: false,
+      forceNew: true,
+      auth: (send) => send({ token: this.#session.getToken() }),
+    });
+    this.#socket = socket;
+    this.#wire(socket);
+    await new Promise<void>((resolve, reject) => {
+      const settle = (error?: HestiaError) => {
+        socket.off("connect", onConnect);
+        socket.off("connect_error", onError);
+        if (!error) return resolve();
+        this.disconnect();
+        reject(error);
+      };
+      const onConnect = () => settle();
+      const onError = (error: Error) => settle(connectError(error));
+      socket.once("connect", onConnect);
+      socket.once("connect_error", onError);
+      socket.connect();
+    });
+  }
+
+  #wire(socket: Socket): void {
+    socket.on("connect", () => {
+      const reconnected = this.#hasConnected;
+      this.#hasConnected = true;
+      this.#events.emit("connected", { reconnected });
+      if (this.#groups.size > 0 || this.#feeds.size > 0) void this.#resync(socket);
+    });
+    socket.on("disconnect", (reason) => {
+      this.#feeds.pause();
+      const byClient = reason === "io client disconnect";
+      this.#events.emit("disconnected", { reason, willReconnect: !byClient });
+      // The server closed this socket (a restart or a shutdown): socket.io-client does not retry on its own.
+      if (reason === "io server disconnect") {
+        const delay = (this.#options.socket?.reconnectionDelay ?? 500) * (0.5 + Math.random());
+        setTimeout(() => {
+          if (this.#socket === socket) socket.connect();
+        }, delay);
+      }
+    });
+    socket.on("connect_error", (error: Error) => {
+      // Network failures are retried by socket.io-client; a refused token is not, and is reported.
+      if (this.#hasConnected && isErrorBody((error as { data?: unknown }).data)) this.#events.emit("error", connectError(error));
+    });
+    socket.on("newDM", (message: Message) => {
+      const otherId = message.userId === this.#selfId ? message.recipientId : message.userId;
+      if (otherId !== undefined) this.#feeds.receive({ kind: "dm", otherId }, message);
+    });
+    socket.on("newGroupMessage", (message: Message) => {
+      if (message.groupId !== undefined && this.#groups.has(message.groupId)) {
+        this.#feeds.receive({ kind: "group", groupId: message.groupId }, message);
+      }
+    });
+    socket.on("presence", (presence: Presence) => this.#events.emit("presence", presence));
+    socket.on("error", (event: SocketErrorEvent) => {
+      const error = HestiaError.fromBody(event);
+      this.#events.emit("error", new HestiaError(error.status, error.code, error.message, { event: event.event }));
+    });
+  }
+
+  /** After a reconnect: rejoin groups first (so nothing new is missed), then read what was missed. */
+  async #resync(socket: Socket): Promise<void> {
+    await Promise.all(
+      [...this.#groups].map(async (groupId) => {
+        try {
+          await this.#request("joinGroup", { groupId });
+        } catch (error) {
+          const failure = asHestiaError(error);
+          if (failure.code === "NOT_FOUND" || failure.code === "FORBIDDEN") {
+            // No longer a member: stop following the group.
+            this.#groups.delete(groupId);
+            this.#feeds.forget({ kind: "group", groupId });
+          }
+          this.#events.emit("error", failure);
+        }
+      }),
+    );
+    if (this.#socket !== socket || !socket.connected) return;
+    const messages = await this.#feeds.catchUp();
+    this.#events.emit("caughtUp", { messages });
+  }
+
+  #deliver(conversation: Conversation, message: Message): void {
+    if (conversation.kind === "group") return this.#events.emit("newGroupMessage", message);
+    this.#events.emit("newDM", message);
+    if (message.userId !== this.#selfId) {
+      this.#events.emit("dmNotification", { ...message, senderId: message.userId, senderUsername: message.username });
+    }
+  }
+
+  #history(conversation: Conversation, page: HistoryPage): Promise<Message[]> {
+    return conversation.kind === "dm"
+      ? this.#request("getDMHistory", { otherId: conversation.otherId, ...page })
+      : this.#request("getGroupHistory", { groupId: conversation.groupId, ...page });
+  }
+
+  #send<E extends "sendDM" | "sendGroupMessage">(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
+    const retry = { retries: 2, delayMs: 250, ...this.#options.retry };
+    return withRetries(() => this.#request(event, payload), (error) => error instanceof HestiaError && error.retryable, retry);
+  }
+
+  async #request<E extends EventName>(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
+    const socket = this.#socket;
+    if (!socket) throw new HestiaError(0, "NETWORK_ERROR", "Not connected: call realtime.connect() first");
+    const timeoutMs = this.#options.ackTimeoutMs ?? 10_000;
+    let response: unknown;
+    try {
+      response = await socket.timeout(timeoutMs).emitWithAck(event, payload);
+    } catch {
+      throw new HestiaError(0, "TIMEOUT", `No answer to ${event} within ${timeoutMs} ms`);
+    }
+    if (isErrorBody(response)) throw HestiaError.fromBody(response);
+    return response as EventAck<E>;
+  }
+}
+
+/** The error a refused or failed connection attempt is reported as. */
+function connectError(error: Error): HestiaError {
+  const data = (error as { data?: unknown }).data;
+  if (isErrorBody(data)) return HestiaError.fromBody(data);
+  return new HestiaError(0, "NETWORK_ERROR", error.message || "Could not connect");
+}
+
+function asHestiaError(error: unknown): HestiaError {
+  if (error instanceof HestiaError) return error;
+  return new HestiaError(0, "NETWORK_ERROR", error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,27 @@
+import type { ClientEvents, CreateGroupSchema, HistoryQuerySchema, SendMessageSchema, UpdateGroupSchema } from "@hestia/contracts";
+import type { z } from "zod";
+
+/** Flattens an intersection so editors show one object type. */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The parsed shape of a schema, with its defaulted fields optional again: what a caller passes. */
+type Params<S extends z.ZodType, Defaulted extends PropertyKey = never> = Simplify<
+  Omit<z.output<S>, Defaulted> & Partial<Pick<z.output<S>, Defaulted & keyof z.output<S>>>
+>;
+
+/** A history page: at most one of `before` / `after` (message ids), and `limit` (default 50, max 100). */
+export type HistoryQuery = Params<typeof HistoryQuerySchema, "limit">;
+/** A message to send; an idempotency key is added when none is given. */
+export type SendInput = Params<typeof SendMessageSchema>;
+export type CreateGroupInput = Params<typeof CreateGroupSchema>;
+export type UpdateGroupInput = Params<typeof UpdateGroupSchema>;
+
+/** What a client → server socket event carries. */
+export type EventPayload<E extends keyof ClientEvents> = Params<ClientEvents[E]["payload"], "limit">;
+/** What a successful acknowledgement of a socket event carries. */
+export type EventAck<E extends keyof ClientEvents> = z.output<ClientEvents[E]["ack"]>;
+
+export type SendDMInput = EventPayload<"sendDM">;
+export type SendGroupMessageInput = EventPayload<"sendGroupMessage">;
+export type DMHistoryQuery = EventPayload<"getDMHistory">;
+export type GroupHistoryQuery = EventPayload<"getGroupHistory">;

@@ -1,0 +1,35 @@
+import { describe, expectTypeOf, it } from "vitest";
+import { createClient, type HestiaError, type Message, type Presence, type Profile } from "../src/index";
+
+const client = createClient({ baseUrl: "http://localhost:4000" });
+
+describe("inferred types", () => {
+  it("REST calls return the contract's output types", () => {
+    expectTypeOf(client.users.me()).resolves.toEqualTypeOf<Profile>();
+    expectTypeOf(client.auth.login).parameter(0).toEqualTypeOf<{ username: string; password: string }>();
+    expectTypeOf(client.dms.send).returns.resolves.toEqualTypeOf<Message>();
+    expectTypeOf(client.groups.messages).parameter(1).toEqualTypeOf<{ before?: number; after?: number; limit?: number } | undefined>();
+    expectTypeOf(client.groups.get(1)).resolves.toHaveProperty("members").toBeArray();
+    expectTypeOf(client.groups.remove(1)).resolves.toBeVoid();
+    expectTypeOf(client.users.setStatus).parameter(0).toEqualTypeOf<"active" | "offline" | "do_not_disturb">();
+  });
+
+  it("realtime handlers get typed payloads", () => {
+    client.realtime.on("newDM", (message) => expectTypeOf(message).toEqualTypeOf<Message>());
+    client.realtime.on("presence", (presence) => expectTypeOf(presence).toEqualTypeOf<Presence>());
+    client.realtime.on("dmNotification", (note) => expectTypeOf(note.senderUsername).toBeString());
+    client.realtime.on("error", (error) => expectTypeOf(error).toEqualTypeOf<HestiaError>());
+    expectTypeOf(client.realtime.sendDM).parameter(0).toEqualTypeOf<{ toId: number; content: string; idempotencyKey?: string }>();
+    expectTypeOf(client.realtime.dmHistory({ otherId: 1 })).resolves.toEqualTypeOf<Message[]>();
+  });
+
+  it("rejects wrong input", () => {
+    // @ts-expect-error unknown event
+    client.realtime.on("newMessage", () => {});
+    // @ts-expect-error content is required
+    void client.dms.send(1, {});
+    // @ts-expect-error the owner role cannot be given
+    void client.groups.setRole(1, 2, "OWNER");
+    expectTypeOf<HestiaError["code"]>().toEqualTypeOf<import("@hestia/contracts").ErrorCode | "NETWORK_ERROR" | "TIMEOUT">();
+  });
+});
