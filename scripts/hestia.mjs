@@ -6,26 +6,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PNPM, pnpm, root, run, runOrExit } from "./lib/pnpm.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PNPM = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
 const task = process.argv[2] ?? "start";
 const taskArgs = process.argv.slice(3);
 
 function log(message) {
   console.log(`[hestia] ${message}`);
-}
-
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
-  if (result.error) throw result.error;
-  return result.status ?? 1;
-}
-
-function runOrExit(command, args, options) {
-  const status = run(command, args, options);
-  if (status !== 0) process.exit(status);
 }
 
 function hashFiles(files) {
@@ -54,25 +41,13 @@ function nodedirEnv() {
   return value && value !== "undefined" && value !== "null" ? { npm_config_nodedir: value } : {};
 }
 
-function pnpmCommand() {
-  const wanted = PNPM.split("@")[1];
-  const probe = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
-  if (probe.status === 0 && probe.stdout.trim() === wanted) return ["pnpm", []];
-  return ["npx", ["--yes", PNPM]];
-}
-
-function pnpm(args, env = {}) {
-  const [command, prefix] = pnpmCommand();
-  return run(command, [...prefix, ...args], { env: { ...process.env, ...env } });
-}
-
 function ensureInstalled() {
   const manifests = ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json", ...workspaceManifests()];
   const stamp = join(root, "node_modules", ".hestia-install");
   const digest = hashFiles(manifests);
   if (upToDate(stamp, digest)) return;
   log(`installing dependencies with ${PNPM}`);
-  const status = pnpm(["install", "--frozen-lockfile"], nodedirEnv());
+  const status = pnpm(["install", "--frozen-lockfile"], { env: nodedirEnv() });
   if (status !== 0) process.exit(status);
   writeStamp(stamp, digest);
 }
@@ -118,7 +93,10 @@ switch (task) {
   case "test":
     process.exitCode = run(bin(".", "vitest"), ["run", "--coverage", ...taskArgs]);
     break;
+  case "check-packages":
+    process.exitCode = run(process.execPath, [join(root, "scripts/check-packages.mjs"), ...taskArgs]);
+    break;
   default:
-    console.error(`unknown task "${task}" (expected start, test or setup)`);
+    console.error(`unknown task "${task}" (expected start, test, setup or check-packages)`);
     process.exitCode = 2;
 }
