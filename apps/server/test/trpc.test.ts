@@ -28,7 +28,12 @@ describe("/trpc", () => {
     const failure = await client().users.me.query({}).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TRPCClientError);
     const data = (failure as TRPCClientError<AppRouter>).data as Record<string, unknown>;
-    expect(data).toMatchObject({ httpStatus: 401, appCode: "UNAUTHORIZED" });
+    expect(data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401, appCode: "UNAUTHORIZED" });
+    expect((failure as TRPCClientError<AppRouter>).shape?.code).toBe(-32001);
     expect(data.stack).toBeUndefined();
+    const missing = await client((await registerUser(server)).token)
+      .users.byId.query({ id: 987654 })
+      .catch((error: TRPCClientError<AppRouter>) => error.data);
+    expect(missing).toMatchObject({ code: "NOT_FOUND", httpStatus: 404, appCode: "NOT_FOUND" });
   });
 });

@@ -1,4 +1,5 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Actor, Deps, RequestInfo } from "../deps";
 import { AppError, isInternal, toAppError } from "../errors";
@@ -12,6 +13,19 @@ export interface Context {
 
 export type Meta = OpenApiMeta<{ successStatus?: number }>;
 
+/** The tRPC error code for an API error's HTTP status, so tRPC clients can branch on `error.data.code`. */
+const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "TOO_MANY_REQUESTS",
+  503: "SERVICE_UNAVAILABLE",
+};
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
@@ -19,11 +33,12 @@ const t = initTRPC
     // One error shape for tRPC clients and REST: the AppError's code and message, never a stack.
     errorFormatter({ shape, error }) {
       const appError = toAppError(error);
+      const code = trpcCodeByStatus[appError.status] ?? "INTERNAL_SERVER_ERROR";
       return {
         message: appError.message,
-        code: shape.code,
+        code: TRPC_ERROR_CODES_BY_KEY[code],
         data: {
-          code: shape.data.code,
+          code,
           httpStatus: appError.status,
           path: shape.data.path,
           error: appError.message,
