@@ -93,10 +93,21 @@ switch (task) {
   case "test":
     process.exitCode = run(bin(".", "vitest"), ["run", "--coverage", ...taskArgs]);
     break;
+  case "example": {
+    // npm run example:<name> -- [args]: one of examples/<name>, run against a local server.
+    const [name, ...exampleArgs] = taskArgs;
+    const dir = `examples/${name}`;
+    if (!name || !existsSync(join(root, dir, "src/main.ts"))) {
+      console.error(`unknown example "${name ?? ""}" (see examples/)`);
+      process.exit(2);
+    }
+    runForwardingSignals(bin(dir, "tsx"), ["src/main.ts", ...exampleArgs], join(root, dir));
+    break;
+  }
   case "check-packages":
     process.exitCode = run(process.execPath, [join(root, "scripts/check-packages.mjs"), ...taskArgs]);
     break;
   default:
-    console.error(`unknown task "${task}" (expected start, test, setup or check-packages)`);
+    console.error(`unknown task "${task}" (expected start, test, setup, example or check-packages)`);
     process.exitCode = 2;
 }

@@ -1,0 +1,118 @@
+import { PassThrough } from "node:stream";
+import { createClient, type HestiaClient } from "@hestia/sdk";
+import { eventually, startServer, type TestServer } from "@hestia/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runChat } from "./chat";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+/** Runs the chat as `username` with a stream for its input, collecting what it prints. */
+function startChat(username: string) {
+  const input = new PassThrough();
+  const lines: string[] = [];
+  const done = runChat({ url: server.url, username, password: "alice-password", input, output: (line) => lines.push(line) });
+  /** Waits until a line printed after `from` contains `text`. */
+  const expectLine = (text: string, from = 0) =>
+    eventually(() => expect(lines.slice(from)).toContainEqual(expect.stringContaining(text)));
+  return {
+    lines,
+    done,
+    input,
+    expectLine,
+    /** Types a command and waits for a line containing `expected`; returns the lines printed since. */
+    async type(command: string, expected: string) {
+      const from = lines.length;
+      input.write(`${command}\n`);
+      await expectLine(expected, from);
+      return lines.slice(from);
+    },
+  };
+}
+
+describe("the terminal chat", () => {
+  let bob: HestiaClient;
+  let aliceId: number;
+  let groupId: number;
+
+  beforeAll(async () => {
+    bob = createClient({ baseUrl: server.url });
+    await bob.auth.register({ username: "bob", password: "bob-password" });
+  });
+
+  it("befriends, sends and receives direct and group messages live, survives errors, and quits", async () => {
+    const chat = startChat("alice");
+    await chat.expectLine("Signed in as alice");
+    await chat.expectLine("No friends yet");
+    aliceId = (await bob.users.byUsername("alice")).id;
+
+    await chat.type("/add bob", "Friend request sent to bob.");
+    expect((await bob.friends.requests()).map((request) => request.username)).toEqual(["alice"]);
+    await bob.friends.accept(aliceId);
+    await chat.type("/friends", "Friends: bob");
+
+    // Bob's message shows up while the chat waits for input.
+    await bob.dms.send(aliceId, { content: "hi alice" });
+    await chat.expectLine("[dm] bob: hi alice");
+
+    await chat.type("/dm bob hello bob", "[dm to bob] alice: hello bob");
+    expect((await bob.dms.history(aliceId)).map((message) => message.content)).toEqual(["hi alice", "hello bob"]);
+
+    const opened = await chat.type("/open bob", "alice: hello bob");
+    expect(opened).toEqual(["--- direct messages with bob (2) ---", "  bob: hi alice", "  alice: hello bob"]);
+
+    // A group alice is added to after starting: /groups follows it.
+    const group = await bob.groups.create({ name: "Book club" });
+    groupId = group.id;
+    await bob.groups.addMember(groupId, aliceId);
+    await chat.type("/groups", `[#${groupId} Book club] 2 members, you are member`);
+    await bob.groups.sendMessage(groupId, { content: "welcome" });
+    await chat.expectLine(`[#${groupId} Book club] bob: welcome`);
+    await chat.type(`/group ${groupId} thanks!`, `[#${groupId} Book club] alice: thanks!`);
+    expect((await bob.groups.messages(groupId)).map((message) => message.content)).toEqual(["welcome", "thanks!"]);
+    const history = await chat.type(`/history ${groupId}`, "alice: thanks!");
+    expect(history).toEqual([`--- [#${groupId} Book club] (2) ---`, "  bob: welcome", "  alice: thanks!"]);
+
+    // Mistakes print a line and the chat goes on.
+    await chat.type("/dm nobody hi", "error:");
+    await chat.type("/frobnicate", 'Unknown command "/frobnicate"');
+    await chat.type("/dm bob", "Usage: /dm <username> <text>");
+    await chat.type("/history soon", "error:");
+    await chat.type("hello?", 'Commands start with "/"');
+    await chat.type("/help", "/requests");
+
+    await eventually(async () => expect((await bob.users.byId(aliceId)).status).toBe("active"));
+    chat.input.write("/quit\n");
+    await chat.done;
+    expect(chat.lines.at(-1)).toBe("Bye.");
+    // The realtime connection is closed: alice is offline again.
+    await eventually(async () => expect((await bob.users.byId(aliceId)).status).toBe("offline"));
+  });
+
+  it("logs in again, follows its groups from the start, and ends with its input", async () => {
+    const chat = startChat("alice");
+    await chat.expectLine("Friends: bob");
+    await chat.expectLine(`[#${groupId} Book club] 2 members`);
+    await bob.groups.sendMessage(groupId, { content: "back again?" });
+    await chat.expectLine(`[#${groupId} Book club] bob: back again?`);
+
+    const carol = createClient({ baseUrl: server.url });
+    await carol.auth.register({ username: "carol", password: "carol-password" });
+    await carol.friends.request(aliceId);
+    await chat.type("/requests", "Friend requests from: carol");
+    await chat.type("/accept carol", "You and carol are friends now.");
+    expect((await carol.friends.list()).map((friend) => friend.username)).toEqual(["alice"]);
+
+    chat.input.end();
+    await chat.done;
+  });
+
+  it("fails to start with a wrong password", async () => {
+    const input = new PassThrough();
+    const run = runChat({ url: server.url, username: "bob", password: "not-bobs-password", input, output: () => {} });
+    await expect(run).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+  });
+});
