@@ -1,10 +1,12 @@
 import { createServer, type RequestListener, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { createDb, migrate, parseDatabaseUrl, type Db } from "@hestia/db";
 import type { Config } from "./config";
 import type { Deps } from "./deps";
 import { createExpressApp } from "./http/express-app";
 import { createLogger, type Logger } from "./logger";
+import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createSocketBroadcaster } from "./socket/broadcaster";
@@ -47,6 +49,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     tokens,
     authLimiter: createAuthRateLimiter(config.authRateLimit),
     broadcaster: createSocketBroadcaster(io),
+    avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
   };
   handleRequest = createExpressApp(deps);
   io.on("connection", (socket) => onConnection(socket, deps));

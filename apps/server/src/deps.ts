@@ -3,6 +3,7 @@ import type { Config } from "./config";
 import type { Logger } from "./logger";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
+import type { AvatarStore } from "./modules/avatars/avatar-store";
 import type { Broadcaster } from "./realtime/broadcaster";
 
 /** What services need from the outside world; built once in createApp and injectable in tests. */
@@ -13,6 +14,7 @@ export interface Deps {
   tokens: TokenService;
   authLimiter: AuthRateLimiter;
   broadcaster: Broadcaster;
+  avatars: AvatarStore;
 }
 
 /** The authenticated user a request or socket acts for. */

@@ -59,6 +59,7 @@ describe("API documentation", () => {
         "PATCH /groups/{id}/members/{userId}",
         "GET /messages/direct/{userId}",
         "POST /messages/direct/{userId}",
+        "GET /uploads/avatars/{filename}",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
@@ -69,6 +70,12 @@ describe("API documentation", () => {
     expect(paths["/auth/register"]!.post.responses["409"].content["application/json"].schema).toEqual({
       $ref: "#/components/schemas/Error",
     });
+    const picture = paths["/users/profile-picture"]!.patch;
+    expect(Object.keys(picture.requestBody.content).sort()).toEqual(["application/json", "multipart/form-data"]);
+    expect(picture.requestBody.content["multipart/form-data"].schema.properties.avatar).toEqual(
+      expect.objectContaining({ type: "string", format: "binary" }),
+    );
+    expect(Object.keys(picture.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "413", "415"]));
   });
 
   it("/docs serves an interactive reference whose assets come from this server", async () => {

@@ -6,10 +6,10 @@ import {
   type UserStatus,
 } from "@hestia/contracts";
 import { HestiaError } from "./errors";
-import { call, type Transport } from "./http";
+import { call, callWithForm, type Transport } from "./http";
 import { newIdempotencyKey, withRetries, type RetryOptions } from "./idempotency";
 import { Realtime, type RealtimeOptions } from "./realtime/realtime";
-import type { CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
+import type { AvatarInput, CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
 
 const { health, auth, users, friends, groups, messages } = contract;
 
@@ -93,8 +93,16 @@ export function createClient(options: ClientOptions) {
       setStatus: (status: UserStatus) => call(transport, users.setStatus, { status }),
       /** Registers this device's Firebase Cloud Messaging token for push notifications. */
       setFcmToken: (fcmToken: string) => call(transport, users.setFcmToken, { token: fcmToken }),
-      /** Sets the profile picture to an https URL, or removes it with null. */
-      setAvatar: (url: string | null) => call(transport, users.setProfilePictureUrl, { profilePictureUrl: url }),
+      /**
+       * Sets the profile picture: an image (a Blob or File in browsers, a Buffer or Uint8Array in Node;
+       * PNG, JPEG, WebP or GIF up to 5 MB, re-encoded by the server), an https URL, or null to remove it.
+       */
+      setAvatar: (image: AvatarInput) => {
+        if (image === null || typeof image === "string") return call(transport, users.setProfilePictureUrl, { profilePictureUrl: image });
+        const form = new FormData();
+        form.append("avatar", image instanceof Blob ? image : new Blob([image as Uint8Array<ArrayBuffer>]), image instanceof File ? image.name : "avatar");
+        return callWithForm(transport, users.setProfilePictureUrl, form);
+      },
       /** Deletes the account for good; the client forgets its token. */
       deleteMe: async () => {
         await call(transport, users.deleteMe, {});

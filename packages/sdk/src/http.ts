@@ -27,8 +27,21 @@ function buildRequest(endpoint: Endpoint, input: Record<string, unknown>): { pat
 /** Calls one contract endpoint; resolves with its typed output or throws HestiaError. */
 export async function call<E extends Endpoint>(transport: Transport, endpoint: E, input: EndpointInput<E>): Promise<EndpointOutput<E>> {
   const { path, body } = buildRequest(endpoint, (input ?? {}) as Record<string, unknown>);
+  return send(transport, endpoint, path, body) as Promise<EndpointOutput<E>>;
+}
+
+/**
+ * Calls an endpoint with a multipart/form-data body instead of JSON (file uploads). The form's fields
+ * take the place of the JSON body; path parameters are not supported.
+ */
+export async function callWithForm<E extends Endpoint>(transport: Transport, endpoint: E, form: FormData): Promise<EndpointOutput<E>> {
+  return send(transport, endpoint, endpoint.path, form) as Promise<EndpointOutput<E>>;
+}
+
+async function send(transport: Transport, endpoint: Endpoint, path: string, body: string | FormData | undefined): Promise<unknown> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  // A FormData body sets its own content type, with the multipart boundary.
+  if (typeof body === "string") headers["content-type"] = "application/json";
   const token = transport.getToken();
   if (endpoint.auth && token) headers.authorization = `Bearer ${token}`;
   let response: Response;
@@ -43,7 +56,7 @@ export async function call<E extends Endpoint>(transport: Transport, endpoint: E
     if (isErrorBody(json)) throw HestiaError.fromBody(json, response.status);
     throw new HestiaError(response.status, response.status === 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR", response.statusText || `HTTP ${response.status}`);
   }
-  return json as EndpointOutput<E>;
+  return json;
 }
 
 function safeJson(text: string): unknown {

@@ -16,6 +16,9 @@ export type SendInput = Params<typeof SendMessageSchema>;
 export type CreateGroupInput = Params<typeof CreateGroupSchema>;
 export type UpdateGroupInput = Params<typeof UpdateGroupSchema>;
 
+/** A profile picture: image bytes (Blob, File, Buffer, Uint8Array), an https URL, or null for none. */
+export type AvatarInput = Blob | Uint8Array | string | null;
+
 /** What a client → server socket event carries. */
 export type EventPayload<E extends keyof ClientEvents> = Params<ClientEvents[E]["payload"], "limit">;
 /** What a successful acknowledgement of a socket event carries. */

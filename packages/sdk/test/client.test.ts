@@ -23,6 +23,25 @@ describe("createClient against a real server", () => {
     expect((await client.users.byId(user.id)).username).toBe("sdk_alice");
   });
 
+  it("uploads an avatar from bytes or a Blob, sets a URL, and removes it", async () => {
+    const client = createClient({ baseUrl: server.url });
+    await client.auth.register({ username: "sdk_avatar", password: "password123" });
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+    const fromBytes = await client.users.setAvatar(png);
+    expect(fromBytes.profilePictureUrl).toMatch(new RegExp(`^${server.url}/uploads/avatars/[0-9a-f]{32}\\.png$`));
+    const image = await fetch(fromBytes.profilePictureUrl!);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    const fromBlob = await client.users.setAvatar(new Blob([png], { type: "image/png" }));
+    expect(fromBlob.profilePictureUrl).not.toBe(fromBytes.profilePictureUrl);
+    expect((await fetch(fromBytes.profilePictureUrl!)).status).toBe(404);
+    await expect(client.users.setAvatar(new TextEncoder().encode("not an image"))).rejects.toMatchObject({
+      status: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+    });
+    expect((await client.users.setAvatar("https://example.com/me.png")).profilePictureUrl).toBe("https://example.com/me.png");
+    expect((await client.users.setAvatar(null)).profilePictureUrl).toBeNull();
+  });
+
   it("throws HestiaError with status, code and message", async () => {
     const client = createClient({ baseUrl: server.url });
     await client.auth.register({ username: "sdk_bob", password: "password123" });

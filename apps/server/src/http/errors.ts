@@ -8,6 +8,7 @@ export const notFound: RequestHandler = (req, res) => {
 
 /** Maps body-parser failures (malformed JSON, too large, bad charset) and anything else to the API's error shape. */
 function fromExpressError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
   const { type, status } = (error ?? {}) as { type?: string; status?: number };
   if (type === "entity.parse.failed") return new AppError("BAD_REQUEST", "Malformed JSON body");
   if (type === "entity.too.large") return new AppError("PAYLOAD_TOO_LARGE", "Request body too large");

@@ -2,8 +2,8 @@ import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import cors from "cors";
 import express, { type Express } from "express";
 import helmet from "helmet";
-import { join } from "node:path";
 import type { Deps } from "../deps";
+import { avatarRoutes } from "../modules/avatars/avatars.http";
 import { appRouter } from "../trpc/app-router";
 import { logIfInternal } from "../trpc/init";
 import { contextFromRequest } from "./context";
@@ -36,17 +36,7 @@ export function createExpressApp(deps: Deps): Express {
     res.json(openApiDocument);
   });
   app.use(docsRouter());
-  app.use(
-    "/uploads/avatars",
-    express.static(join(config.uploadDir, "avatars"), {
-      index: false,
-      dotfiles: "deny",
-      fallthrough: true,
-      maxAge: "7d",
-      immutable: true,
-      setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
-    }),
-  );
+  app.use(avatarRoutes(deps));
   app.use(
     "/trpc",
     createExpressMiddleware({

@@ -1,5 +1,6 @@
 import { ErrorBodySchema } from "@hestia/contracts";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import { documentAvatarRoutes } from "../modules/avatars/avatars.openapi";
 import { appRouter } from "../trpc/app-router";
 import type { Meta } from "../trpc/init";
 
@@ -45,5 +46,6 @@ export function buildOpenApiDocument(baseUrl: string, version: string): OpenAPIO
       }
     }
   }
+  documentAvatarRoutes(document, errorRef);
   return document;
 }

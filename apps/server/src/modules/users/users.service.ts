@@ -1,5 +1,6 @@
 import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
+import { discardAvatar, setPicture } from "../avatars/avatars.service";
 import { profileSelect, toProfile } from "./profile";
 import { usernameKey } from "./username";
 import { userNotFound } from "./users.policy";
@@ -23,7 +24,7 @@ async function updateOwn(
   deps: Deps,
   actor: Actor,
   request: RequestInfo,
-  data: { bio?: string; status?: UserStatus; profilePictureUrl?: string | null; avatarKey?: null },
+  data: { bio?: string; status?: UserStatus },
 ): Promise<Profile> {
   const user = await deps.db.user.update({ where: { id: actor.id }, data, select: profileSelect });
   return toProfile(user, request.baseUrl);
@@ -37,9 +38,9 @@ export function setStatus(deps: Deps, actor: Actor, request: RequestInfo, status
   return updateOwn(deps, actor, request, { status });
 }
 
-/** Points the profile picture at an external URL (or removes it), replacing any uploaded avatar. */
+/** Points the profile picture at an external URL (or removes it), deleting any uploaded avatar. */
 export function setProfilePictureUrl(deps: Deps, actor: Actor, request: RequestInfo, url: string | null): Promise<Profile> {
-  return updateOwn(deps, actor, request, { profilePictureUrl: url, avatarKey: null });
+  return setPicture(deps, actor, request, { profilePictureUrl: url, avatarKey: null });
 }
 
 /** Registers a device's push token for this user; a token moves to whoever registered it last. */
@@ -57,6 +58,8 @@ export async function addPushToken(deps: Deps, actor: Actor, token: string): Pro
  * connected sockets are closed.
  */
 export async function deleteAccount(deps: Deps, actor: Actor): Promise<void> {
+  const user = await deps.db.user.findUnique({ where: { id: actor.id }, select: { avatarKey: true } });
   await deps.db.user.deleteMany({ where: { id: actor.id } });
   deps.broadcaster.disconnectUser(actor.id);
+  await discardAvatar(deps, user?.avatarKey);
 }
