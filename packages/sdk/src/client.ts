@@ -20,6 +20,8 @@ export interface ClientOptions {
   token?: string;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof globalThis.fetch;
+  /** How long a REST request may take before it fails with TIMEOUT (default 30 s). */
+  timeoutMs?: number;
   /** How sends are retried, with the same idempotency key, when the server could not be reached (default: twice, from 250 ms). */
   retry?: Partial<RetryOptions>;
   /** Options of `client.realtime`. */
@@ -35,9 +37,12 @@ export function createClient(options: ClientOptions) {
     baseUrl: options.baseUrl,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     getToken: () => token,
+    timeoutMs: options.timeoutMs ?? 30_000,
   };
   const retry: RetryOptions = { retries: 2, delayMs: 250, ...options.retry };
   const signIn = (result: AuthResult) => {
+    // The realtime connection belongs to the account that opened it.
+    if (selfId !== undefined && selfId !== result.user.id) realtime.disconnect();
     token = result.token;
     selfId = result.user.id;
     return result;

@@ -5,6 +5,8 @@ export interface Transport {
   baseUrl: string;
   fetch: typeof globalThis.fetch;
   getToken(): string | undefined;
+  /** How long a request may take before it fails with TIMEOUT. */
+  timeoutMs: number;
 }
 
 /** Splits an endpoint's input into its path, query string and JSON body. */
@@ -44,13 +46,19 @@ async function send(transport: Transport, endpoint: Endpoint, path: string, body
   if (typeof body === "string") headers["content-type"] = "application/json";
   const token = transport.getToken();
   if (endpoint.auth && token) headers.authorization = `Bearer ${token}`;
+  // Joined by hand, not with new URL(path, base), so a base URL with a path prefix keeps it.
+  const url = transport.baseUrl.replace(/\/+$/, "") + path;
   let response: Response;
+  let text: string;
   try {
-    response = await transport.fetch(new URL(path, transport.baseUrl), { method: endpoint.method, headers, body });
+    response = await transport.fetch(url, { method: endpoint.method, headers, body, signal: AbortSignal.timeout(transport.timeoutMs) });
+    text = await response.text();
   } catch (error) {
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      throw new HestiaError(0, "TIMEOUT", `No answer from ${endpoint.method} ${endpoint.path} within ${transport.timeoutMs} ms`);
+    }
     throw new HestiaError(0, "NETWORK_ERROR", error instanceof Error ? error.message : "network error");
   }
-  const text = await response.text();
   const json: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
     if (isErrorBody(json)) throw HestiaError.fromBody(json, response.status);

@@ -142,4 +142,41 @@ describe("realtime", () => {
     await alice.client.dms.send(bob.id, { content: "after" });
     await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["before", "while away", "after"]));
   });
+
+  it("disconnect() during connect() rejects it, and a later connect() works", async () => {
+    const user = await signUp(server);
+    opened.push(user);
+    const pending = user.client.realtime.connect();
+    user.client.realtime.disconnect();
+    await expect(pending).rejects.toMatchObject({ code: "NETWORK_ERROR" });
+    expect(user.client.realtime.connected).toBe(false);
+    await user.client.realtime.connect();
+    expect(user.client.realtime.connected).toBe(true);
+  });
+
+  it("signing in as someone else closes the previous account's realtime connection", async () => {
+    const [first, second] = await Promise.all([online(), signUp(server)]);
+    const disconnected = record(first, "disconnected");
+    await first.client.auth.login({ username: second.username, password: "password123" });
+    expect(first.client.realtime.connected).toBe(false);
+    expect(disconnected).toEqual([{ reason: "io client disconnect", willReconnect: false }]);
+  });
+
+  it("stops following a conversation whose other side deleted the account, and keeps the others", async () => {
+    const [alice, bob, carol] = await Promise.all([online(), online(), online()]);
+    await Promise.all([makeFriends(alice, bob), makeFriends(carol, bob)]);
+    const bobDMs = record(bob, "newDM");
+    const errors = record(bob, "error");
+    const caughtUp = record(bob, "caughtUp");
+    await alice.client.dms.send(bob.id, { content: "from alice" });
+    await carol.client.dms.send(bob.id, { content: "from carol" });
+    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["from alice", "from carol"]));
+    await carol.client.users.deleteMe();
+
+    server.app.io.in(`user:${bob.id}`).disconnectSockets(true);
+    await alice.client.dms.send(bob.id, { content: "while bob was away" });
+    await vi.waitFor(() => expect(caughtUp).toEqual([{ messages: 1 }]));
+    expect(contents(bobDMs)).toEqual(["from alice", "from carol", "while bob was away"]);
+    expect(errors.map((error) => error.code)).toEqual(["NOT_FOUND"]);
+  });
 });

@@ -129,6 +129,28 @@ describe("errors", () => {
     await expect(client.health()).rejects.toMatchObject({ status: 502, code: "INTERNAL_ERROR", message: "Bad Gateway" });
   });
 
+  it("fails a request that takes too long with TIMEOUT, and a body cut short with NETWORK_ERROR", async () => {
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+    await expect(createClient({ baseUrl: server.url, fetch: hanging, timeoutMs: 50 }).health()).rejects.toMatchObject({
+      status: 0,
+      code: "TIMEOUT",
+    });
+    const cutShort: typeof fetch = async () =>
+      new Response(new ReadableStream({ start: (controller) => controller.error(new TypeError("terminated")) }), { status: 200 });
+    await expect(createClient({ baseUrl: server.url, fetch: cutShort }).health()).rejects.toMatchObject({ status: 0, code: "NETWORK_ERROR" });
+  });
+
+  it("keeps a path prefix of the base URL", async () => {
+    const urls: string[] = [];
+    const recording: typeof fetch = async (input) => {
+      urls.push(String(input));
+      return Response.json({ status: "ok" });
+    };
+    await createClient({ baseUrl: "https://example.com/chat/", fetch: recording }).health();
+    expect(urls).toEqual(["https://example.com/chat/health"]);
+  });
+
   it("fails without a token as UNAUTHORIZED", async () => {
     await expect(createClient({ baseUrl: server.url }).friends.list()).rejects.toMatchObject({ status: 401, code: "UNAUTHORIZED" });
   });

@@ -9,9 +9,9 @@ function message(seq: number): Message {
 }
 
 /** A conversation whose stored history is messages 1..stored, read like the server pages it. */
-function setup(stored: number, options: { failures?: number; pageSize?: number; retryDelayMs?: number } = {}) {
+function setup(stored: number, options: { failures?: number; pageSize?: number; retryDelayMs?: number; gone?: number[]; unreadable?: boolean } = {}) {
   let failures = options.failures ?? 0;
-  const all = Array.from({ length: stored }, (_, i) => message(i + 1));
+  const all = Array.from({ length: stored }, (_, i) => message(i + 1)).filter((m) => !options.gone?.includes(m.seq));
   const pages: HistoryPage[] = [];
   const delivered: number[] = [];
   const errors: unknown[] = [];
@@ -24,12 +24,16 @@ function setup(stored: number, options: { failures?: number; pageSize?: number; 
         failures -= 1;
         throw new Error("offline");
       }
+      if (options.unreadable) throw new Error("not found");
+      const cursor = page.after ?? page.before;
+      if (cursor !== undefined && !all.some((m) => m.id === cursor)) throw new Error("cursor gone");
       if (page.after !== undefined) return all.filter((m) => m.id > page.after!).slice(0, page.limit);
       const older = page.before === undefined ? all : all.filter((m) => m.id < page.before!);
       return older.slice(-page.limit);
     },
     deliver: (_conversation, m) => delivered.push(m.seq),
     onError: (error) => errors.push(error),
+    classify: (error) => ((error as Error).message === "cursor gone" ? "reanchor" : (error as Error).message === "not found" ? "stop" : "retry"),
   });
   return { feeds, pages, delivered, errors, all };
 }
@@ -95,5 +99,34 @@ describe("createFeeds", () => {
     expect(delivered).toEqual([1, 2, 3]);
     feeds.forget(dm);
     expect(feeds.size).toBe(0);
+  });
+
+  it("finds its place by seq when the last delivered message was deleted", async () => {
+    const { feeds, delivered, errors } = setup(9, { gone: [2] });
+    feeds.receive(dm, message(1));
+    feeds.receive(dm, message(2)); // delivered live, then deleted (its sender deleted the account)
+    expect(await feeds.catchUp()).toBe(7);
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(errors).toEqual([]);
+  });
+
+  it("stops following a conversation it may no longer read, and delivers nothing more from it", async () => {
+    const { feeds, delivered, errors } = setup(3, { unreadable: true });
+    feeds.receive(dm, message(1));
+    expect(await feeds.catchUp()).toBe(0);
+    expect(errors).toHaveLength(1);
+    expect(feeds.size).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(errors).toHaveLength(1);
+    expect(delivered).toEqual([1]);
+  });
+
+  it("drops what a read under way returns once the conversation is forgotten", async () => {
+    const { feeds, delivered } = setup(5);
+    feeds.receive(dm, message(1));
+    const reading = feeds.catchUp();
+    feeds.forget(dm);
+    expect(await reading).toBe(0);
+    expect(delivered).toEqual([1]);
   });
 });

@@ -9,22 +9,30 @@ export interface HistoryPage {
   limit: number;
 }
 
+/**
+ * What to do when reading history failed: try again later, read again without the cursor (its
+ * message is gone), or stop following the conversation (it is no longer readable).
+ */
+export type FailureAction = "retry" | "reanchor" | "stop";
+
 export interface FeedsOptions {
   /** Reads one page of a conversation's history, oldest first. */
   history(conversation: Conversation, page: HistoryPage): Promise<Message[]>;
   /** Hands one message to the application: each message once, in `seq` order per conversation. */
   deliver(conversation: Conversation, message: Message): void;
-  /** Told when reading history failed; the feed retries on its own. */
+  /** Told when reading history failed. */
   onError(error: unknown): void;
+  /** Decides what a failed history read means (default: retry). */
+  classify?(error: unknown): FailureAction;
   /** History page size (default 100, the API's maximum). */
   pageSize?: number;
-  /** First delay before a failed catch-up is retried, doubled up to 30 s (default 1 s). */
+  /** First delay before a failed read is retried, doubled up to 30 s (default 1 s). */
   retryDelayMs?: number;
 }
 
 interface Feed {
   conversation: Conversation;
-  /** The last message delivered, or 0 / undefined before any. */
+  /** The last message delivered (seq 0 and no id before any). */
   lastSeq: number;
   lastId: number | undefined;
   /** Work on this feed runs one step at a time, in arrival order. */
@@ -40,17 +48,21 @@ export function conversationKey(conversation: Conversation): string {
 /**
  * Exactly-once, in-order delivery per conversation. Live messages pass through `receive`; one that
  * skips ahead of the last delivered `seq` makes the feed read the gap from history first; one already
- * delivered is dropped. `catchUp` reads every known conversation's history after its last delivered
+ * delivered is dropped. `catchUp` reads every followed conversation's history after its last delivered
  * message, which is what a client does after its connection was lost.
  */
 export function createFeeds(options: FeedsOptions) {
   const feeds = new Map<string, Feed>();
   const pageSize = options.pageSize ?? 100;
   const initialRetryDelay = options.retryDelayMs ?? 1_000;
+  const classify = options.classify ?? (() => "retry" as const);
   let retriesEnabled = true;
 
+  const isCurrent = (feed: Feed) => feeds.get(conversationKey(feed.conversation)) === feed;
+
   function take(feed: Feed, message: Message): number {
-    if (message.seq <= feed.lastSeq) return 0;
+    // A forgotten feed delivers nothing more, even from a read that was already under way.
+    if (message.seq <= feed.lastSeq || !isCurrent(feed)) return 0;
     feed.lastSeq = message.seq;
     feed.lastId = message.id;
     options.deliver(feed.conversation, message);
@@ -61,22 +73,26 @@ export function createFeeds(options: FeedsOptions) {
   async function fill(feed: Feed): Promise<number> {
     let delivered = 0;
     if (feed.lastId === undefined) {
-      // Nothing delivered yet: read back from the newest message to the first one.
+      // No cursor: read back from the newest message until the last one delivered (or the first).
       const pages: Message[][] = [];
       let before: number | undefined;
       for (;;) {
         const page = await options.history(feed.conversation, { before, limit: pageSize });
         pages.unshift(page);
-        if (page.length < pageSize || !page[0]) break;
-        before = page[0].id;
+        const oldest = page[0];
+        if (page.length < pageSize || !oldest || oldest.seq <= feed.lastSeq + 1 || !isCurrent(feed)) break;
+        before = oldest.id;
       }
       for (const message of pages.flat()) delivered += take(feed, message);
       return delivered;
     }
+    let after = feed.lastId;
     for (;;) {
-      const page = await options.history(feed.conversation, { after: feed.lastId, limit: pageSize });
+      const page = await options.history(feed.conversation, { after, limit: pageSize });
       for (const message of page) delivered += take(feed, message);
-      if (page.length < pageSize) return delivered;
+      const newest = page.at(-1);
+      if (page.length < pageSize || !newest || !isCurrent(feed)) return delivered;
+      after = newest.id;
     }
   }
 
@@ -90,27 +106,40 @@ export function createFeeds(options: FeedsOptions) {
   }
 
   /**
-   * Fills a feed now; on failure reports it and tries again later, so a stored message is never left
-   * behind. Resolves with how many messages were delivered, or undefined when reading failed.
+   * Fills a feed now. Resolves with how many messages were delivered, or undefined when reading
+   * failed; then the failure is reported and, unless the conversation is no longer readable, the
+   * read is retried later, so a stored message is never left behind.
    */
   async function fillNow(feed: Feed): Promise<number | undefined> {
     clearTimeout(feed.retryTimer);
     feed.retryTimer = undefined;
-    try {
-      const delivered = await fill(feed);
-      feed.retryDelayMs = initialRetryDelay;
-      return delivered;
-    } catch (error) {
-      options.onError(error);
-      scheduleRetry(feed);
-      return undefined;
+    for (let reanchored = false; ; reanchored = true) {
+      try {
+        const delivered = await fill(feed);
+        feed.retryDelayMs = initialRetryDelay;
+        return delivered;
+      } catch (error) {
+        const action = classify(error);
+        if (action === "reanchor" && !reanchored && feed.lastId !== undefined) {
+          // The cursor's message is gone: find the place again by seq.
+          feed.lastId = undefined;
+          continue;
+        }
+        options.onError(error);
+        if (action === "stop") {
+          if (isCurrent(feed)) feeds.delete(conversationKey(feed.conversation));
+        } else {
+          scheduleRetry(feed);
+        }
+        return undefined;
+      }
     }
   }
 
   const fillInTurn = (feed: Feed) => enqueue(feed, () => fillNow(feed));
 
   function scheduleRetry(feed: Feed): void {
-    if (!retriesEnabled || feed.retryTimer || feeds.get(conversationKey(feed.conversation)) !== feed) return;
+    if (!retriesEnabled || feed.retryTimer || !isCurrent(feed)) return;
     feed.retryTimer = setTimeout(() => {
       feed.retryTimer = undefined;
       void fillInTurn(feed);
@@ -128,6 +157,13 @@ export function createFeeds(options: FeedsOptions) {
     };
     feeds.set(conversationKey(conversation), feed);
     return feed;
+  }
+
+  function stopRetries(): void {
+    for (const feed of feeds.values()) {
+      clearTimeout(feed.retryTimer);
+      feed.retryTimer = undefined;
+    }
   }
 
   return {
@@ -165,22 +201,24 @@ export function createFeeds(options: FeedsOptions) {
 
     /** Reads what every followed conversation missed; resolves with how many messages were delivered. */
     async catchUp(): Promise<number> {
-      retriesEnabled = true;
       const counts = await Promise.all([...feeds.values()].map(fillInTurn));
       return counts.reduce<number>((sum, count) => sum + (count ?? 0), 0);
     },
 
-    /** Stops retrying until the next catch-up (while there is no connection to read history over). */
+    /** Stops retrying failed reads (while there is no connection to read history over). */
     pause(): void {
       retriesEnabled = false;
-      for (const feed of feeds.values()) {
-        clearTimeout(feed.retryTimer);
-        feed.retryTimer = undefined;
-      }
+      stopRetries();
     },
 
+    /** Allows retries again (once connected). */
+    resume(): void {
+      retriesEnabled = true;
+    },
+
+    /** Forgets every conversation. */
     clear(): void {
-      this.pause();
+      stopRetries();
       feeds.clear();
     },
 

@@ -62,11 +62,23 @@ export class Realtime {
     history: (conversation, page) => this.#history(conversation, page),
     deliver: (conversation, message) => this.#deliver(conversation, message),
     onError: (error) => this.#events.emit("error", asHestiaError(error)),
+    classify: (error) => {
+      const { code } = asHestiaError(error);
+      // A cursor whose message is gone is refused as a bad request; a conversation you may no longer read is not found.
+      if (code === "BAD_REQUEST") return "reanchor";
+      return code === "NOT_FOUND" || code === "FORBIDDEN" ? "stop" : "retry";
+    },
   });
   #socket: Socket | undefined;
   #connecting: Promise<void> | undefined;
+  /** Rejects the connection attempt under way, if any (used by disconnect()). */
+  #abortOpen: ((error: HestiaError) => void) | undefined;
   #selfId: number | undefined;
+  /** The token the signed-in user was last checked for. */
+  #checkedToken: string | undefined;
   #hasConnected = false;
+  /** After-connect work (account check, rejoin, catch-up) runs one at a time. */
+  #resyncing: Promise<void> = Promise.resolve();
 
   constructor(session: RealtimeSession, options: RealtimeOptions = {}) {
     this.#session = session;
@@ -100,22 +112,36 @@ export class Realtime {
     return this.#connecting;
   }
 
-  /** Closes the connection and stops reconnecting. What was followed is kept for the next `connect()`. */
+  /**
+   * Closes the connection and stops reconnecting; a `connect()` under way rejects. What was followed
+   * is kept for the next `connect()`.
+   */
   disconnect(): void {
     this.#feeds.pause();
+    this.#abortOpen?.(new HestiaError(0, "NETWORK_ERROR", "Disconnected before the connection was established"));
+    this.#abortOpen = undefined;
     const socket = this.#socket;
     this.#socket = undefined;
-    socket?.removeAllListeners();
-    socket?.disconnect();
+    if (!socket) return;
+    const wasConnected = socket.connected;
+    socket.removeAllListeners();
+    socket.disconnect();
+    if (wasConnected) this.#events.emit("disconnected", { reason: "io client disconnect", willReconnect: false });
   }
 
   /** Receives a group's messages as `newGroupMessage` (members only), also across reconnects. */
   async joinGroup(groupId: number): Promise<void> {
-    await this.#request("joinGroup", { groupId });
+    // Listed before asking: the first message may arrive together with the acknowledgement.
+    const known = this.#groups.has(groupId);
     this.#groups.add(groupId);
-    const conversation: Conversation = { kind: "group", groupId };
+    try {
+      await this.#request("joinGroup", { groupId });
+    } catch (error) {
+      if (!known) this.#groups.delete(groupId);
+      throw error;
+    }
     const [latest] = await this.#request("getGroupHistory", { groupId, limit: 1 });
-    this.#feeds.follow(conversation, latest);
+    this.#feeds.follow({ kind: "group", groupId }, latest);
   }
 
   async leaveGroup(groupId: number): Promise<void> {
@@ -154,16 +180,16 @@ export class Realtime {
   }
 
   async #open(): Promise<void> {
-    const selfId = await this.#session.selfId();
-    if (this.#selfId !== selfId) {
-      // Another account: nothing followed before belongs to it.
-      this.#feeds.clear();
-      this.#groups.clear();
-      this.#selfId = selfId;
-      this.#hasConnected = false;
-    }
     this.disconnect();
-    const socket = io(this.#session.baseUrl, {
+    let aborted: HestiaError | undefined;
+    this.#abortOpen = (error) => (aborted = error);
+    const token = this.#session.getToken();
+    const selfId = await this.#session.selfId();
+    if (aborted) throw aborted;
+    this.#adoptAccount(selfId, token);
+    const { origin, pathname } = new URL(this.#session.baseUrl);
+    const socket = io(origin, {
+      path: `${pathname.replace(/\/+$/, "")}/socket.io`,
       reconnectionDelay: 500,
       reconnectionDelayMax: 10_000,
       ...this.#options.socket,
@@ -175,26 +201,41 @@ export class Realtime {
     this.#wire(socket);
     await new Promise<void>((resolve, reject) => {
       const settle = (error?: HestiaError) => {
+        this.#abortOpen = undefined;
         socket.off("connect", onConnect);
         socket.off("connect_error", onError);
         if (!error) return resolve();
-        this.disconnect();
+        if (this.#socket === socket) this.disconnect();
         reject(error);
       };
       const onConnect = () => settle();
       const onError = (error: Error) => settle(connectError(error));
+      this.#abortOpen = settle;
       socket.once("connect", onConnect);
       socket.once("connect_error", onError);
       socket.connect();
     });
   }
 
+  /** Makes `selfId` the signed-in user; state that belonged to another account is dropped. */
+  #adoptAccount(selfId: number, token: string | undefined): void {
+    this.#checkedToken = token;
+    if (this.#selfId === selfId) return;
+    this.#feeds.clear();
+    this.#groups.clear();
+    this.#selfId = selfId;
+    this.#hasConnected = false;
+  }
+
   #wire(socket: Socket): void {
     socket.on("connect", () => {
       const reconnected = this.#hasConnected;
       this.#hasConnected = true;
+      this.#feeds.resume();
       this.#events.emit("connected", { reconnected });
-      if (this.#groups.size > 0 || this.#feeds.size > 0) void this.#resync(socket);
+      this.#resyncing = this.#resyncing.then(() => this.#resync(socket)).catch((error: unknown) => {
+        this.#events.emit("error", asHestiaError(error));
+      });
     });
     socket.on("disconnect", (reason) => {
       this.#feeds.pause();
@@ -209,8 +250,11 @@ export class Realtime {
       }
     });
     socket.on("connect_error", (error: Error) => {
-      // Network failures are retried by socket.io-client; a refused token is not, and is reported.
-      if (this.#hasConnected && isErrorBody((error as { data?: unknown }).data)) this.#events.emit("error", connectError(error));
+      // Network failures are retried by socket.io-client. A refused token is not: report it and
+      // close, so requests fail at once instead of waiting for a connection that will not come.
+      if (!this.#hasConnected || !isErrorBody((error as { data?: unknown }).data)) return;
+      this.disconnect();
+      this.#events.emit("error", connectError(error));
     });
     socket.on("newDM", (message: Message) => {
       const otherId = message.userId === this.#selfId ? message.recipientId : message.userId;
@@ -228,26 +272,42 @@ export class Realtime {
     });
   }
 
-  /** After a reconnect: rejoin groups first (so nothing new is missed), then read what was missed. */
+  /**
+   * After each (re)connection: check the account if the token changed, rejoin groups (so nothing new
+   * is missed), then read what every followed conversation missed.
+   */
   async #resync(socket: Socket): Promise<void> {
-    await Promise.all(
-      [...this.#groups].map(async (groupId) => {
-        try {
-          await this.#request("joinGroup", { groupId });
-        } catch (error) {
-          const failure = asHestiaError(error);
-          if (failure.code === "NOT_FOUND" || failure.code === "FORBIDDEN") {
-            // No longer a member: stop following the group.
-            this.#groups.delete(groupId);
-            this.#feeds.forget({ kind: "group", groupId });
-          }
-          this.#events.emit("error", failure);
-        }
-      }),
-    );
-    if (this.#socket !== socket || !socket.connected) return;
+    const live = () => this.#socket === socket && socket.connected;
+    const token = this.#session.getToken();
+    if (token !== this.#checkedToken) this.#adoptAccount(await this.#session.selfId(), token);
+    if (this.#groups.size === 0 && this.#feeds.size === 0) return;
+    await Promise.all([...this.#groups].map((groupId) => this.#rejoin(groupId, live)));
+    if (!live()) return;
     const messages = await this.#feeds.catchUp();
     this.#events.emit("caughtUp", { messages });
+  }
+
+  /** Rejoins a group's room, retrying while the connection lasts; a group you left meanwhile is forgotten. */
+  async #rejoin(groupId: number, live: () => boolean): Promise<void> {
+    for (let attempt = 0; live(); attempt++) {
+      try {
+        await this.#request("joinGroup", { groupId });
+        return;
+      } catch (error) {
+        const failure = asHestiaError(error);
+        if (failure.code === "NOT_FOUND" || failure.code === "FORBIDDEN") {
+          this.#groups.delete(groupId);
+          this.#feeds.forget({ kind: "group", groupId });
+          this.#events.emit("error", failure);
+          return;
+        }
+        if (!failure.retryable || attempt >= 4) {
+          this.#events.emit("error", failure);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+      }
+    }
   }
 
   #deliver(conversation: Conversation, message: Message): void {
