@@ -7,6 +7,8 @@ import type { Deps } from "./deps";
 import { createExpressApp } from "./http/express-app";
 import { createLogger, type Logger } from "./logger";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
+import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
+import { createPushService } from "./modules/push/push.service";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createSocketBroadcaster } from "./socket/broadcaster";
@@ -16,6 +18,8 @@ import { createSocketServer, type HestiaServer } from "./socket/io";
 export interface CreateAppOptions {
   config: Config;
   logger?: Logger;
+  /** Where the Firebase client sends (tests point it at a local fake FCM). */
+  firebase?: FirebaseOverrides;
 }
 
 export interface App {
@@ -42,14 +46,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   let handleRequest: RequestListener = (_req, res) => res.writeHead(503).end();
   const httpServer = createServer((req, res) => handleRequest(req, res));
   const io = createSocketServer(httpServer, { config, tokens });
+  const broadcaster = createSocketBroadcaster(io);
+  const push = createPushService({ db, logger, broadcaster }, config.push && createFirebaseSender(config.push, options.firebase));
+  if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
+  else logger.info("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS to send them");
   const deps: Deps = {
     db,
     config,
     logger,
     tokens,
     authLimiter: createAuthRateLimiter(config.authRateLimit),
-    broadcaster: createSocketBroadcaster(io),
+    broadcaster,
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
+    push,
   };
   handleRequest = createExpressApp(deps);
   io.on("connection", (socket) => onConnection(socket, deps));
@@ -78,6 +87,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         const timer = setTimeout(() => httpServer.closeAllConnections(), 5_000);
         await stopped;
         clearTimeout(timer);
+        await push.close();
         await db.$disconnect();
       })();
       return closing;

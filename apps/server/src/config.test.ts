@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config";
 
@@ -36,5 +39,25 @@ describe("loadConfig", () => {
     const config = loadConfig({ CORS_ORIGINS: "https://a.example, https://b.example", TRUST_PROXY: "1" });
     expect(config.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
     expect(config.trustProxy).toBe(1);
+  });
+
+  it("reads the Firebase service account from JSON or from a file, and says what is wrong with it", () => {
+    const account = { project_id: "p1", client_email: "push@p1.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----" };
+    expect(loadConfig({}).push).toBeUndefined();
+    expect(loadConfig({ FIREBASE_SERVICE_ACCOUNT: JSON.stringify(account) }).push).toEqual({ serviceAccount: account });
+    const dir = mkdtempSync(join(tmpdir(), "hestia-config-"));
+    try {
+      const file = join(dir, "service-account.json");
+      writeFileSync(file, JSON.stringify(account));
+      expect(loadConfig({ FIREBASE_SERVICE_ACCOUNT: file }).push).toEqual({ serviceAccount: account });
+      expect(() => loadConfig({ FIREBASE_SERVICE_ACCOUNT: join(dir, "missing.json") })).toThrow(/FIREBASE_SERVICE_ACCOUNT: cannot read .*ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => loadConfig({ FIREBASE_SERVICE_ACCOUNT: "{not json" })).toThrow(ConfigError);
+    expect(() => loadConfig({ FIREBASE_SERVICE_ACCOUNT: JSON.stringify({ project_id: "p1" }) })).toThrow(
+      "FIREBASE_SERVICE_ACCOUNT: missing client_email, private_key",
+    );
+    expect(loadConfig({ GOOGLE_APPLICATION_CREDENTIALS: "/etc/google/key.json" }).push).toEqual({ applicationDefault: true });
   });
 });

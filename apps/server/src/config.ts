@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -31,7 +32,21 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_USERNAME: positiveInt(10),
   BODY_LIMIT: z.string().default("100kb"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Firebase service account for push notifications: the JSON itself, or the path of its file. */
+  FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
+  /** Google's standard variable: path of a credentials file (used when FIREBASE_SERVICE_ACCOUNT is unset). */
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
 });
+
+/** The fields of a Google service-account key file that Firebase needs. */
+export interface ServiceAccount {
+  project_id: string;
+  client_email: string;
+  private_key: string;
+}
+
+/** Where push notifications get their Firebase credentials; undefined when push is off. */
+export type PushConfig = { serviceAccount: ServiceAccount } | { applicationDefault: true } | undefined;
 
 export interface Config {
   env: "development" | "production" | "test";
@@ -47,6 +62,7 @@ export interface Config {
   authRateLimit: { windowSeconds: number; perIp: number; perUsername: number };
   bodyLimit: string;
   logLevel: string;
+  push: PushConfig;
 }
 
 export class ConfigError extends Error {
@@ -89,7 +105,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     bodyLimit: vars.BODY_LIMIT,
     logLevel: vars.LOG_LEVEL,
+    push: parsePushConfig(vars.FIREBASE_SERVICE_ACCOUNT, vars.GOOGLE_APPLICATION_CREDENTIALS),
   };
+}
+
+function parsePushConfig(serviceAccount: string | undefined, applicationCredentials: string | undefined): PushConfig {
+  const value = serviceAccount?.trim();
+  if (!value) return applicationCredentials?.trim() ? { applicationDefault: true } : undefined;
+  let text = value;
+  if (!value.startsWith("{")) {
+    try {
+      text = readFileSync(value, "utf8");
+    } catch (error) {
+      throw new ConfigError([`FIREBASE_SERVICE_ACCOUNT: cannot read ${value} (${(error as NodeJS.ErrnoException).code ?? "error"})`]);
+    }
+  }
+  let json: Partial<ServiceAccount>;
+  try {
+    json = JSON.parse(text) as Partial<ServiceAccount>;
+  } catch {
+    throw new ConfigError(["FIREBASE_SERVICE_ACCOUNT: not valid JSON (give the key file's contents or its path)"]);
+  }
+  const missing = (["project_id", "client_email", "private_key"] as const).filter((key) => typeof json[key] !== "string" || !json[key]);
+  if (missing.length) throw new ConfigError([`FIREBASE_SERVICE_ACCOUNT: missing ${missing.join(", ")}`]);
+  return { serviceAccount: json as ServiceAccount };
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

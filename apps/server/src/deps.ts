@@ -4,6 +4,7 @@ import type { Logger } from "./logger";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
+import type { PushService } from "./modules/push/push.service";
 import type { Broadcaster } from "./realtime/broadcaster";
 
 /** What services need from the outside world; built once in createApp and injectable in tests. */
@@ -15,6 +16,7 @@ export interface Deps {
   authLimiter: AuthRateLimiter;
   broadcaster: Broadcaster;
   avatars: AvatarStore;
+  push: PushService;
 }
 
 /** The authenticated user a request or socket acts for. */

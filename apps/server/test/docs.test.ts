@@ -38,6 +38,7 @@ describe("API documentation", () => {
         "PATCH /users/profile-picture",
         "PATCH /users/status",
         "PATCH /users/fcm-token",
+        "DELETE /users/fcm-token",
         "PATCH /users/bio",
         "GET /friends",
         "DELETE /friends/{id}",

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { createTestDatabase } from "@hestia/db/testing";
 import { io as connectSocket, type Socket } from "socket.io-client";
-import { createApp, type App } from "../src/app";
+import { createApp, type App, type CreateAppOptions } from "../src/app";
 import { loadConfig } from "../src/config";
 
 export interface TestServer {
@@ -18,7 +18,7 @@ export interface TestServer {
  * A real server on a free port with its own fresh database (SQLite, or MariaDB when
  * TEST_DATABASE=mariadb). `env` overrides any variable of the server's configuration.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, options: Omit<CreateAppOptions, "config"> = {}): Promise<TestServer> {
   const database = createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), "hestia-server-"));
   const config = loadConfig({
@@ -33,7 +33,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     AUTH_RATE_LIMIT_PER_USERNAME: "1000",
     ...env,
   });
-  const app = await createApp({ config });
+  const app = await createApp({ config, ...options });
   const address = await app.listen(0, "127.0.0.1");
   return {
     app,

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { api, connect, registerUser, startServer } from "./helpers";
+import { api, connect, createDeployment, registerUser, startServer, startServerProcess } from "./helpers";
 
 const serverDir = join(import.meta.dirname, "..");
 
@@ -26,6 +26,19 @@ describe("start-up and shutdown", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT/);
     expect(result.stderr).toMatch(/LOG_LEVEL/);
+  });
+
+  it("says in one line at start-up that push notifications are off without Firebase credentials", async () => {
+    const deployment = createDeployment();
+    const server = await startServerProcess(deployment);
+    try {
+      const lines = server.output().split("\n").filter((line) => line.includes("push notifications"));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS");
+    } finally {
+      await server.kill();
+      await deployment.drop();
+    }
   });
 
   it("close() disconnects sockets, stops accepting, and resolves", async () => {

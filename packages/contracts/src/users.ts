@@ -107,6 +107,20 @@ export const usersContract = {
     output: SuccessSchema,
     auth: true,
     summary: "Register a device's push token (a user may have many)",
+    description:
+      "A device's Firebase Cloud Messaging token: while none of your devices is connected and your status is not " +
+      "do_not_disturb, new messages are pushed to every registered token. A token belongs to the account that " +
+      "registered it last; each account keeps its 20 most recent tokens.",
+    tags: ["users"],
+    errors: ["VALIDATION_ERROR"],
+  }),
+  removeFcmToken: endpoint({
+    method: "DELETE",
+    path: "/users/fcm-token",
+    input: FcmTokenInputSchema,
+    output: SuccessSchema,
+    auth: true,
+    summary: "Unregister a device's push token (on logout); unknown tokens are ignored",
     tags: ["users"],
     errors: ["VALIDATION_ERROR"],
   }),

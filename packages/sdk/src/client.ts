@@ -98,6 +98,8 @@ export function createClient(options: ClientOptions) {
       setStatus: (status: UserStatus) => call(transport, users.setStatus, { status }),
       /** Registers this device's Firebase Cloud Messaging token for push notifications. */
       setFcmToken: (fcmToken: string) => call(transport, users.setFcmToken, { token: fcmToken }),
+      /** Unregisters a device token (on logout), so the device gets no more pushes for this account. */
+      removeFcmToken: (fcmToken: string) => call(transport, users.removeFcmToken, { token: fcmToken }),
       /**
        * Sets the profile picture: an image (a Blob or File in browsers, a Buffer or Uint8Array in Node;
        * PNG, JPEG, WebP or GIF up to 5 MB, re-encoded by the server), an https URL, or null to remove it.

@@ -18,6 +18,7 @@ describe("createClient against a real server", () => {
     expect((await client.users.updateBio("hi")).bio).toBe("hi");
     expect((await client.users.setStatus("do_not_disturb")).status).toBe("do_not_disturb");
     expect(await client.users.setFcmToken("sdk-device")).toEqual({ success: true });
+    expect(await client.users.removeFcmToken("sdk-device")).toEqual({ success: true });
     expect((await client.users.setAvatar("https://example.com/a.png")).profilePictureUrl).toBe("https://example.com/a.png");
     expect((await client.users.byUsername("SDK_ALICE")).id).toBe(user.id);
     expect((await client.users.byId(user.id)).username).toBe("sdk_alice");

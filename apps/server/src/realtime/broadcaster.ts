@@ -15,4 +15,6 @@ export interface Broadcaster {
   disconnectUser(userId: number): void;
   /** Tells these users that someone's presence changed. */
   presence(toUserIds: number[], payload: Presence): void;
+  /** Which of these users have at least one connected socket (on any process). */
+  onlineUserIds(userIds: number[]): Promise<Set<number>>;
 }

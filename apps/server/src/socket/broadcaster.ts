@@ -26,5 +26,10 @@ export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
     presence(toUserIds, payload) {
       if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("presence", payload);
     },
+    async onlineUserIds(userIds) {
+      if (!userIds.length) return new Set();
+      const sockets = await io.in(userIds.map(userRoom)).fetchSockets();
+      return new Set(sockets.map((socket) => socket.data.actor.id));
+    },
   };
 }

@@ -10,7 +10,10 @@ export async function sendGroupMessage(deps: Deps, actor: Actor, groupId: number
   return storeAndAnnounce(
     deps.db,
     { conversation: groupRef(groupId), sender: actor, content: input.content, idempotencyKey: input.idempotencyKey },
-    (message) => deps.broadcaster.groupMessage({ ...message, groupId }),
+    (message) => {
+      deps.broadcaster.groupMessage({ ...message, groupId });
+      deps.push.notify(message, { kind: "group", groupId });
+    },
   );
 }
 

@@ -47,7 +47,10 @@ export async function sendDirect(deps: Deps, actor: Actor, recipientId: number, 
   return storeAndAnnounce(
     deps.db,
     { conversation, sender: actor, content: input.content, idempotencyKey: input.idempotencyKey },
-    (message) => deps.broadcaster.directMessage({ ...message, recipientId }),
+    (message) => {
+      deps.broadcaster.directMessage({ ...message, recipientId });
+      deps.push.notify(message, { kind: "dm", recipientId });
+    },
   );
 }
 

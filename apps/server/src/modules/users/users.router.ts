@@ -16,5 +16,6 @@ export const usersRouter = {
     users.setStatus(ctx.deps, ctx.actor, ctx.request, input.status),
   ),
   setFcmToken: fromContract(usersContract.setFcmToken, ({ ctx, input }) => users.addPushToken(ctx.deps, ctx.actor, input.token)),
+  removeFcmToken: fromContract(usersContract.removeFcmToken, ({ ctx, input }) => users.removePushToken(ctx.deps, ctx.actor, input.token)),
   setBio: fromContract(usersContract.setBio, ({ ctx, input }) => users.setBio(ctx.deps, ctx.actor, ctx.request, input.bio)),
 };

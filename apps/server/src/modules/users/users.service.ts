@@ -43,6 +43,9 @@ export function setProfilePictureUrl(deps: Deps, actor: Actor, request: RequestI
   return setPicture(deps, actor, request, { profilePictureUrl: url, avatarKey: null });
 }
 
+/** How many device tokens an account keeps; registering more drops the least recently registered. */
+export const PUSH_TOKENS_PER_USER = 20;
+
 /** Registers a device's push token for this user; a token moves to whoever registered it last. */
 export async function addPushToken(deps: Deps, actor: Actor, token: string): Promise<{ success: true }> {
   await deps.db.pushToken.upsert({
@@ -50,6 +53,19 @@ export async function addPushToken(deps: Deps, actor: Actor, token: string): Pro
     create: { token, userId: actor.id },
     update: { userId: actor.id },
   });
+  const stale = await deps.db.pushToken.findMany({
+    where: { userId: actor.id },
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    skip: PUSH_TOKENS_PER_USER,
+    select: { id: true },
+  });
+  if (stale.length) await deps.db.pushToken.deleteMany({ where: { id: { in: stale.map((row) => row.id) } } });
+  return { success: true };
+}
+
+/** Unregisters one of this user's device tokens; an unknown token (or someone else's) changes nothing. */
+export async function removePushToken(deps: Deps, actor: Actor, token: string): Promise<{ success: true }> {
+  await deps.db.pushToken.deleteMany({ where: { token, userId: actor.id } });
   return { success: true };
 }
 

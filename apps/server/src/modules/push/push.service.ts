@@ -1,0 +1,122 @@
+import type { Message } from "@hestia/contracts";
+import type { Db } from "@hestia/db";
+import type { MulticastMessage } from "firebase-admin/messaging";
+import type { Logger } from "../../logger";
+import type { Broadcaster } from "../../realtime/broadcaster";
+import type { PushSender } from "./firebase-sender";
+
+/** Where a stored message was sent: a direct conversation or a group. */
+export type PushTarget = { kind: "dm"; recipientId: number } | { kind: "group"; groupId: number };
+
+export interface PushService {
+  readonly enabled: boolean;
+  /**
+   * Pushes a stored message to the recipients who have no connected socket and are not
+   * do_not_disturb. Returns at once: sending never delays or fails the message send.
+   */
+  notify(message: Message, target: PushTarget): void;
+  /** Resolves once every notification started so far has been handled. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** FCM's limit of tokens per multicast. */
+const BATCH_SIZE = 500;
+const BODY_MAX_LENGTH = 200;
+/**
+ * Whether FCM will never accept this token again: it was unregistered, or it is not a token at all.
+ * The v1 API reports the latter as an invalid argument, which a bad payload would be too, so the
+ * message must name the token.
+ */
+function isDeadToken(error: { code: string; message: string } | undefined): boolean {
+  if (!error) return false;
+  if (error.code === "messaging/registration-token-not-registered" || error.code === "messaging/invalid-registration-token") return true;
+  return error.code === "messaging/invalid-argument" && /registration token/i.test(error.message);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The notification for one message: title, body and the data an app needs to open the conversation. */
+export function buildNotification(message: Message, target: PushTarget, groupName: string | undefined) {
+  const body = message.encrypted || message.content === null ? "New encrypted message" : truncate(message.content, BODY_MAX_LENGTH);
+  const title = target.kind === "group" ? `${message.username} in ${groupName ?? "a group"}` : message.username;
+  const data: Record<string, string> = {
+    type: target.kind,
+    conversationId: String(message.conversationId),
+    messageId: String(message.id),
+    senderId: String(message.userId),
+  };
+  if (target.kind === "group") data.groupId = String(target.groupId);
+  return {
+    notification: { title, body },
+    data,
+    android: { priority: "high" as const, notification: { tag: `conversation-${message.conversationId}` } },
+    apns: { payload: { aps: { threadId: `conversation-${message.conversationId}` } } },
+  } satisfies Omit<MulticastMessage, "tokens">;
+}
+
+export function createPushService(deps: { db: Db; logger: Logger; broadcaster: Broadcaster }, sender: PushSender | undefined): PushService {
+  const { db, logger, broadcaster } = deps;
+  const inFlight = new Set<Promise<void>>();
+
+  async function recipientsOf(message: Message, target: PushTarget): Promise<{ userIds: number[]; groupName?: string }> {
+    if (target.kind === "dm") return { userIds: [target.recipientId] };
+    const group = await db.conversation.findUnique({
+      where: { id: target.groupId },
+      select: { name: true, memberships: { where: { userId: { not: message.userId } }, select: { userId: true } } },
+    });
+    return { userIds: group?.memberships.map((member) => member.userId) ?? [], groupName: group?.name ?? undefined };
+  }
+
+  async function send(message: Message, target: PushTarget): Promise<void> {
+    if (!sender) return;
+    const { userIds, groupName } = await recipientsOf(message, target);
+    if (!userIds.length) return;
+    const online = await broadcaster.onlineUserIds(userIds);
+    const offline = userIds.filter((id) => !online.has(id));
+    if (!offline.length) return;
+    const rows = await db.pushToken.findMany({
+      where: { userId: { in: offline }, user: { status: { not: "do_not_disturb" } } },
+      select: { token: true },
+    });
+    const tokens = rows.map((row) => row.token);
+    if (!tokens.length) return;
+    const notification = buildNotification(message, target, groupName);
+    const dead: string[] = [];
+    for (let start = 0; start < tokens.length; start += BATCH_SIZE) {
+      const batch = tokens.slice(start, start + BATCH_SIZE);
+      const { responses, failureCount } = await sender.sendEachForMulticast({ ...notification, tokens: batch });
+      const reasons: string[] = [];
+      responses.forEach((response, index) => {
+        if (response.success) return;
+        if (isDeadToken(response.error)) dead.push(batch[index]!);
+        else reasons.push(response.error?.code ?? "unknown");
+      });
+      if (failureCount && reasons.length) logger.warn({ messageId: message.id, reasons }, "some push notifications failed");
+    }
+    if (dead.length) {
+      await db.pushToken.deleteMany({ where: { token: { in: dead } } });
+      logger.info({ count: dead.length }, "deleted push tokens that FCM no longer accepts");
+    }
+  }
+
+  return {
+    enabled: sender !== undefined,
+    notify(message, target) {
+      if (!sender) return;
+      const task: Promise<void> = send(message, target)
+        .catch((error: unknown) => logger.error({ err: error, messageId: message.id }, "push notification failed"))
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    },
+    async idle() {
+      while (inFlight.size) await Promise.all(inFlight);
+    },
+    async close() {
+      await this.idle();
+      await sender?.close();
+    },
+  };
+}
