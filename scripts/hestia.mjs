@@ -104,10 +104,13 @@ switch (task) {
     runForwardingSignals(bin(dir, "tsx"), ["src/main.ts", ...exampleArgs], join(root, dir));
     break;
   }
+  case "cluster":
+    runForwardingSignals(process.execPath, [join(root, "scripts/cluster.mjs"), ...taskArgs], root);
+    break;
   case "check-packages":
     process.exitCode = run(process.execPath, [join(root, "scripts/check-packages.mjs"), ...taskArgs]);
     break;
   default:
-    console.error(`unknown task "${task}" (expected start, test, setup, example or check-packages)`);
+    console.error(`unknown task "${task}" (expected start, test, setup, example, cluster or check-packages)`);
     process.exitCode = 2;
 }

@@ -6,13 +6,16 @@ import type { Config } from "./config";
 import type { Deps } from "./deps";
 import { createExpressApp } from "./http/express-app";
 import { createLogger, type Logger } from "./logger";
-import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
-import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
-import { createPushService } from "./modules/push/push.service";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
+import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
+import { setPresence } from "./modules/presence/presence.service";
+import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
+import { createPushService } from "./modules/push/push.service";
+import { createMemoryPresenceStore, createRedisPresenceStore } from "./realtime/presence-store";
+import { connectRedis, socketIoAdapter } from "./realtime/redis";
 import { createSocketBroadcaster } from "./socket/broadcaster";
-import { onConnection } from "./socket/connection";
+import { countPresence, onConnection } from "./socket/connection";
 import { createSocketServer, type HestiaServer } from "./socket/io";
 
 export interface CreateAppOptions {
@@ -28,9 +31,16 @@ export interface App {
   io: HestiaServer;
   /** Starts listening; resolves with the bound address (use port 0 for a free port). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** Stops accepting, closes sockets and connections, then the database. */
+  /**
+   * Graceful shutdown: readiness turns 503, new connections are refused, clients are told to reconnect
+   * elsewhere and their sockets closed, in-flight requests finish (5 s at most), then pushes under way,
+   * Redis and the database are closed.
+   */
   close(): Promise<void>;
 }
+
+/** How long clients are asked to wait before reconnecting after a shutdown. */
+const RECONNECT_HINT_MS = 1_000;
 
 /** Builds the whole server (database migrated, HTTP, REST, tRPC, Socket.IO) without listening. */
 export async function createApp(options: CreateAppOptions): Promise<App> {
@@ -40,28 +50,36 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const { applied } = await migrate(target);
   if (applied.length) logger.info({ applied }, "database migrated");
   const db: Db = createDb(target);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const tokens = createTokenService(db, config.jwt);
   // The request handler is registered before Socket.IO attaches, so Socket.IO sees /socket.io/ requests
   // (HTTP long-polling) first and passes every other request on to it.
   let handleRequest: RequestListener = (_req, res) => res.writeHead(503).end();
   const httpServer = createServer((req, res) => handleRequest(req, res));
   const io = createSocketServer(httpServer, { config, tokens });
+  if (redis) io.adapter(socketIoAdapter(redis, config.redisPrefix, logger));
   const broadcaster = createSocketBroadcaster(io);
   const push = createPushService({ db, logger, broadcaster }, config.push && createFirebaseSender(config.push, options.firebase));
   if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
   else logger.info("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS to send them");
+  const presenceTtlMs = config.presenceTtlSeconds * 1000;
   const deps: Deps = {
     db,
     config,
     logger,
     tokens,
-    authLimiter: createAuthRateLimiter(config.authRateLimit),
+    authLimiter: createAuthRateLimiter(config.authRateLimit, redis && { client: redis.client, prefix: config.redisPrefix }),
     broadcaster,
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
     push,
+    presence: redis ? createRedisPresenceStore(redis.client, presenceTtlMs, `${config.redisPrefix}:presence:`) : createMemoryPresenceStore(),
+    redis,
+    lifecycle: { shuttingDown: false },
   };
   handleRequest = createExpressApp(deps);
+  io.use((socket, next) => void countPresence(socket, deps).then(() => next()));
   io.on("connection", (socket) => onConnection(socket, deps));
+  const heartbeat = redis ? startPresenceHeartbeat(deps, io, presenceTtlMs / 3) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -79,8 +97,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
     close() {
       closing ??= (async () => {
+        deps.lifecycle.shuttingDown = true;
+        clearInterval(heartbeat);
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        io.disconnectSockets(true);
+        // Only this process's sockets (with Redis, io.emit would reach every process).
+        io.local.emit("shutdown", { reconnectAfterMs: RECONNECT_HINT_MS });
+        // Closing the transports, not the Socket.IO sessions, makes clients reconnect on their own.
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeIdleConnections();
         // In-flight requests get a moment to finish; then remaining connections are cut.
@@ -88,9 +110,32 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         await stopped;
         clearTimeout(timer);
         await push.close();
+        await redis?.close();
         await db.$disconnect();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * With Redis: keeps this process's sockets counted as online, and finds users whose sockets were on a
+ * process that died (their entries expired), telling their friends they are offline.
+ */
+function startPresenceHeartbeat(deps: Deps, io: HestiaServer, everyMs: number): NodeJS.Timeout {
+  let running = false;
+  const beat = async () => {
+    const local = [...io.of("/").sockets.values()].map((socket) => ({ userId: socket.data.actor.id, socketId: socket.id }));
+    for (const userId of await deps.presence.refresh(local)) await setPresence(deps, userId, true);
+    for (const userId of await deps.presence.sweep()) await setPresence(deps, userId, false);
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    beat()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, "presence heartbeat failed"))
+      .finally(() => (running = false));
+  }, everyMs);
+  timer.unref();
+  return timer;
 }

@@ -36,6 +36,12 @@ const EnvSchema = z.object({
   FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
   /** Google's standard variable: path of a credentials file (used when FIREBASE_SERVICE_ACCOUNT is unset). */
   GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
+  /** Redis for running several processes: Socket.IO fan-out, presence and rate limits. Unset: all in-process. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, "letters, digits, _ . - only").default("hestia"),
+  /** How long a process's sockets count as online without a heartbeat (a process that died stops counting after it). */
+  PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
 });
 
 /** The fields of a Google service-account key file that Firebase needs. */
@@ -63,6 +69,9 @@ export interface Config {
   bodyLimit: string;
   logLevel: string;
   push: PushConfig;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  presenceTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: vars.BODY_LIMIT,
     logLevel: vars.LOG_LEVEL,
     push: parsePushConfig(vars.FIREBASE_SERVICE_ACCOUNT, vars.GOOGLE_APPLICATION_CREDENTIALS),
+    redisUrl: vars.REDIS_URL,
+    redisPrefix: vars.REDIS_PREFIX,
+    presenceTtlSeconds: vars.PRESENCE_TTL_SECONDS,
   };
 }
 

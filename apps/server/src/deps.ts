@@ -6,6 +6,8 @@ import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
 import type { PushService } from "./modules/push/push.service";
 import type { Broadcaster } from "./realtime/broadcaster";
+import type { PresenceStore } from "./realtime/presence-store";
+import type { RedisConnection } from "./realtime/redis";
 
 /** What services need from the outside world; built once in createApp and injectable in tests. */
 export interface Deps {
@@ -17,6 +19,10 @@ export interface Deps {
   broadcaster: Broadcaster;
   avatars: AvatarStore;
   push: PushService;
+  presence: PresenceStore;
+  /** Set when REDIS_URL is: several processes share fan-out, presence and rate limits through it. */
+  redis: RedisConnection | undefined;
+  lifecycle: { shuttingDown: boolean };
 }
 
 /** The authenticated user a request or socket acts for. */

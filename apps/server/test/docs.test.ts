@@ -28,6 +28,7 @@ describe("API documentation", () => {
     expect(operations.sort()).toEqual(
       [
         "GET /health",
+        "GET /health/ready",
         "POST /auth/register",
         "POST /auth/login",
         "GET /auth/status",

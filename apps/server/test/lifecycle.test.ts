@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { api, connect, createDeployment, registerUser, startServer, startServerProcess } from "./helpers";
+import { api, connect, createDeployment, redisForTests, redisNamespace, registerUser, startBalancer, startServer, startServerProcess } from "./helpers";
+
+const redisUrl = await redisForTests();
 
 const serverDir = join(import.meta.dirname, "..");
 
@@ -41,13 +43,56 @@ describe("start-up and shutdown", () => {
     }
   });
 
-  it("close() disconnects sockets, stops accepting, and resolves", async () => {
+  it("close() tells sockets to reconnect, closes them without ending their session, stops accepting, and resolves", async () => {
     const server = await startServer();
     const user = await registerUser(server);
     const socket = await connect(server, user.token);
+    const hint = new Promise<unknown>((resolve) => socket.once("shutdown", resolve));
     const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
     await server.close();
-    expect(await disconnected).toBe("io server disconnect");
+    expect(await hint).toEqual({ reconnectAfterMs: 1000 });
+    // "transport close", unlike "io server disconnect", is what socket.io clients reconnect after by themselves.
+    expect(await disconnected).toBe("transport close");
     await expect(api(server, "GET", "/health")).rejects.toThrow();
   });
+
+  it.skipIf(!redisUrl)("/health/ready answers 503 while Redis is unreachable", async () => {
+    const { hostname, port } = new URL(redisUrl!);
+    const proxy = await startBalancer([Number(port || 6379)]);
+    const namespace = redisNamespace(redisUrl!);
+    const server = await startServer({ REDIS_URL: `redis://${hostname}:${new URL(proxy.url).port}`, REDIS_PREFIX: namespace.prefix });
+    try {
+      expect(await api(server, "GET", "/health/ready")).toMatchObject({ status: 200, body: { checks: { database: "ok", redis: "ok" } } });
+      await proxy.close();
+      const down = await api(server, "GET", "/health/ready");
+      expect(down).toMatchObject({ status: 503, body: { code: "SERVICE_UNAVAILABLE", details: { database: "ok", redis: "down" } } });
+      expect((await api(server, "GET", "/health")).status).toBe(200);
+    } finally {
+      await server.close();
+      await namespace.drop();
+    }
+  });
+
+  it("refuses to start when Redis does not answer, saying so", async () => {
+    await expect(startServer({ REDIS_URL: "redis://127.0.0.1:9" })).rejects.toThrow("Redis at redis://127.0.0.1:9 did not answer within 10 s");
+  }, 20_000);
+
+  it("/health/ready reports the database (and Redis when configured), and 503 while shutting down", async () => {
+    const server = await startServer();
+    try {
+      expect(await api(server, "GET", "/health/ready")).toMatchObject({
+        status: 200,
+        body: { status: "ready", checks: { database: "ok", redis: "disabled" } },
+      });
+      server.app.deps.lifecycle.shuttingDown = true;
+      expect(await api(server, "GET", "/health/ready")).toMatchObject({
+        status: 503,
+        body: { error: "Shutting down", code: "SERVICE_UNAVAILABLE", details: { database: "ok", redis: "disabled" } },
+      });
+      expect((await api(server, "GET", "/health")).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
 });

@@ -5,6 +5,17 @@ import { endpoint } from "./endpoint";
 export const HealthSchema = z.object({ status: z.literal("ok"), timestamp: TimestampSchema }).meta({ id: "Health" });
 export type Health = z.infer<typeof HealthSchema>;
 
+const CheckSchema = z.enum(["ok", "down", "disabled"]);
+
+/** Readiness: whether this process should get traffic, and the state of what it depends on. */
+export const ReadinessSchema = z
+  .object({
+    status: z.literal("ready"),
+    checks: z.object({ database: CheckSchema, redis: CheckSchema }),
+  })
+  .meta({ id: "Readiness" });
+export type Readiness = z.infer<typeof ReadinessSchema>;
+
 export const healthContract = {
   check: endpoint({
     method: "GET",
@@ -15,5 +26,18 @@ export const healthContract = {
     summary: "Liveness check",
     tags: ["health"],
     errors: [],
+  }),
+  ready: endpoint({
+    method: "GET",
+    path: "/health/ready",
+    input: z.object({}),
+    output: ReadinessSchema,
+    auth: false,
+    summary: "Readiness check for load balancers",
+    description:
+      "200 when the database (and Redis, when configured) answer. 503 SERVICE_UNAVAILABLE while one does not, or while " +
+      "the process shuts down; `details` then holds the same `checks`.",
+    tags: ["health"],
+    errors: ["SERVICE_UNAVAILABLE"],
   }),
 };

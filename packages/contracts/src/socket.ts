@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IdSchema } from "./common";
+import { IdSchema, TimestampSchema } from "./common";
 import { ErrorBodySchema, ErrorCodeSchema } from "./errors";
 import { ContentSchema, historyQuery, IdempotencyKeySchema, MessageSchema } from "./messages";
 import { UserStatusSchema } from "./users";
@@ -58,11 +58,19 @@ export const clientEvents = {
 
 /** Server → client events. */
 export const serverEvents = {
+  session: {
+    payload: z.object({ userId: z.number().int(), serverTime: TimestampSchema }),
+    summary: "Sent first on every connection: who you are, and the server's clock (messages created after it are new to you)",
+  },
   newDM: { payload: MessageSchema, summary: "A direct message, to every device of sender and recipient" },
   dmNotification: { payload: DmNotificationSchema, summary: "A direct message, to the recipient's devices" },
   newGroupMessage: { payload: MessageSchema, summary: "A group message, to sockets that joined the group" },
   presence: { payload: PresenceSchema, summary: "A friend went online or offline or changed status" },
   error: { payload: SocketErrorEventSchema, summary: "An event without an acknowledgement callback failed" },
+  shutdown: {
+    payload: z.object({ reconnectAfterMs: z.number().int() }),
+    summary: "This server process is shutting down: the connection closes next; reconnect (to another process) after the hint",
+  },
 } satisfies Record<string, ServerEventDefinition>;
 
 export type ClientEvents = typeof clientEvents;

@@ -6,8 +6,10 @@ import { groupRoom, userRoom } from "./rooms";
 export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
   return {
     directMessage(message) {
-      // One emit to both rooms: a socket in both (messaging yourself is refused anyway) gets it once.
-      io.to([userRoom(message.userId), userRoom(message.recipientId)]).emit("newDM", message);
+      // One emit per room (a socket is only in its own user's room, and messaging yourself is refused):
+      // with the sharded Redis adapter, a single-room emit goes only to processes with sockets in it.
+      io.to(userRoom(message.userId)).emit("newDM", message);
+      io.to(userRoom(message.recipientId)).emit("newDM", message);
       io.to(userRoom(message.recipientId)).emit("dmNotification", {
         ...message,
         senderId: message.userId,

@@ -3,22 +3,29 @@ import { createKeyedQueue } from "../realtime/keyed-queue";
 import { setPresence } from "../modules/presence/presence.service";
 import { registerHandlers } from "./handlers";
 import type { HestiaSocket } from "./io";
-import { userRoom } from "./rooms";
 
 // Presence changes of one user apply in order, so a quick reconnect cannot end as "offline".
 const inOrder = createKeyedQueue<number>();
 
-/** Wires a new authenticated socket: its event handlers and the user's presence across devices. */
-export function onConnection(socket: HestiaSocket, deps: Deps): void {
+/**
+ * Counts an authenticated socket towards its user's presence, and uncounts it when it disconnects.
+ * Runs as the last handshake middleware: once a client sees "connect", it is counted, on any process.
+ */
+export async function countPresence(socket: HestiaSocket, deps: Deps): Promise<void> {
   const userId = socket.data.actor.id;
-  registerHandlers(socket, deps);
-  const update = async () => {
-    const sockets = await socket.nsp.in(userRoom(userId)).fetchSockets();
-    await setPresence(deps, userId, sockets.length > 0);
-  };
   const report = (error: unknown) => deps.logger.error({ err: error, userId }, "presence update failed");
-  inOrder(userId, update).catch(report);
+  await inOrder(userId, async () => {
+    if (await deps.presence.connected(userId, socket.id)) await setPresence(deps, userId, true);
+  }).catch(report);
   socket.on("disconnect", () => {
-    inOrder(userId, update).catch(report);
+    inOrder(userId, async () => {
+      if (await deps.presence.disconnected(userId, socket.id)) await setPresence(deps, userId, false);
+    }).catch(report);
   });
+}
+
+/** Wires a new connection: tells the client who it is and the server's clock, then handles its events. */
+export function onConnection(socket: HestiaSocket, deps: Deps): void {
+  socket.emit("session", { userId: socket.data.actor.id, serverTime: new Date().toISOString() });
+  registerHandlers(socket, deps);
 }

@@ -4,12 +4,16 @@ import { createFeeds, type Conversation, type HistoryPage } from "./feeds";
 
 const dm: Conversation = { kind: "dm", otherId: 2 };
 
+/** Message `seq` was created at second `seq` of the epoch. */
 function message(seq: number): Message {
-  return { id: seq * 10, seq, content: `m${seq}`, createdAt: "", userId: 2, username: "bob", conversationId: 1, recipientId: 1, encrypted: false };
+  return { id: seq * 10, seq, content: `m${seq}`, createdAt: new Date(seq * 1000).toISOString(), userId: 2, username: "bob", conversationId: 1, recipientId: 1, encrypted: false };
 }
 
 /** A conversation whose stored history is messages 1..stored, read like the server pages it. */
-function setup(stored: number, options: { failures?: number; pageSize?: number; retryDelayMs?: number; gone?: number[]; unreadable?: boolean } = {}) {
+function setup(
+  stored: number,
+  options: { failures?: number; pageSize?: number; retryDelayMs?: number; gone?: number[]; unreadable?: boolean; since?: number } = {},
+) {
   let failures = options.failures ?? 0;
   const all = Array.from({ length: stored }, (_, i) => message(i + 1)).filter((m) => !options.gone?.includes(m.seq));
   const pages: HistoryPage[] = [];
@@ -32,6 +36,7 @@ function setup(stored: number, options: { failures?: number; pageSize?: number; 
       return older.slice(-page.limit);
     },
     deliver: (_conversation, m) => delivered.push(m.seq),
+    since: () => options.since,
     onError: (error) => errors.push(error),
     classify: (error) => ((error as Error).message === "cursor gone" ? "reanchor" : (error as Error).message === "not found" ? "stop" : "retry"),
   });
@@ -128,5 +133,14 @@ describe("createFeeds", () => {
     feeds.forget(dm);
     expect(await reading).toBe(0);
     expect(delivered).toEqual([1]);
+  });
+
+  it("in a conversation first seen live, also delivers what was created since listening began, in order", async () => {
+    // Listening began at second 6.5: 7 and 8 are new, 1..6 are old history.
+    const { feeds, delivered } = setup(9, { since: 6_500 });
+    feeds.receive(dm, message(9)); // arrived first (its server process was quicker)
+    feeds.receive(dm, message(7)); // then the earlier ones
+    feeds.receive(dm, message(8));
+    await vi.waitFor(() => expect(delivered).toEqual([7, 8, 9]));
   });
 });

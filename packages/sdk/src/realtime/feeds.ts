@@ -24,6 +24,12 @@ export interface FeedsOptions {
   onError(error: unknown): void;
   /** Decides what a failed history read means (default: retry). */
   classify?(error: unknown): FailureAction;
+  /**
+   * When this client started listening (server time, ms): in a conversation first seen live, the
+   * messages created since then are delivered too, before the one that revealed it. Undefined: only
+   * what arrives.
+   */
+  since?: () => number | undefined;
   /** History page size (default 100, the API's maximum). */
   pageSize?: number;
   /** First delay before a failed read is retried, doubled up to 30 s (default 1 s). */
@@ -35,6 +41,8 @@ interface Feed {
   /** The last message delivered (seq 0 and no id before any). */
   lastSeq: number;
   lastId: number | undefined;
+  /** Without a last message: deliver only messages created at or after this time (ms). */
+  floor?: number;
   /** Work on this feed runs one step at a time, in arrival order. */
   tail: Promise<void>;
   retryDelayMs: number;
@@ -60,9 +68,12 @@ export function createFeeds(options: FeedsOptions) {
 
   const isCurrent = (feed: Feed) => feeds.get(conversationKey(feed.conversation)) === feed;
 
+  const createdAt = (message: Message) => Date.parse(message.createdAt);
+
   function take(feed: Feed, message: Message): number {
     // A forgotten feed delivers nothing more, even from a read that was already under way.
     if (message.seq <= feed.lastSeq || !isCurrent(feed)) return 0;
+    if (feed.lastId === undefined && feed.floor !== undefined && createdAt(message) < feed.floor) return 0;
     feed.lastSeq = message.seq;
     feed.lastId = message.id;
     options.deliver(feed.conversation, message);
@@ -80,7 +91,8 @@ export function createFeeds(options: FeedsOptions) {
         const page = await options.history(feed.conversation, { before, limit: pageSize });
         pages.unshift(page);
         const oldest = page[0];
-        if (page.length < pageSize || !oldest || oldest.seq <= feed.lastSeq + 1 || !isCurrent(feed)) break;
+        const reachedFloor = feed.floor !== undefined && oldest !== undefined && createdAt(oldest) < feed.floor;
+        if (page.length < pageSize || !oldest || oldest.seq <= feed.lastSeq + 1 || reachedFloor || !isCurrent(feed)) break;
         before = oldest.id;
       }
       for (const message of pages.flat()) delivered += take(feed, message);
@@ -171,7 +183,18 @@ export function createFeeds(options: FeedsOptions) {
     receive(conversation: Conversation, message: Message): void {
       const existing = feeds.get(conversationKey(conversation));
       if (!existing) {
-        take(open(conversation, undefined), message);
+        const feed = open(conversation, undefined);
+        const since = options.since?.();
+        if (message.seq === 1 || since === undefined) {
+          take(feed, message);
+          return;
+        }
+        // First seen now: messages created since this client started listening may still be on their
+        // way (from another server process); read them, then deliver in order.
+        feed.floor = since;
+        void enqueue(feed, async () => {
+          if ((await fillNow(feed)) !== undefined) take(feed, message);
+        });
         return;
       }
       void enqueue(existing, async () => {

@@ -62,6 +62,7 @@ export class Realtime {
     history: (conversation, page) => this.#history(conversation, page),
     deliver: (conversation, message) => this.#deliver(conversation, message),
     onError: (error) => this.#events.emit("error", asHestiaError(error)),
+    since: () => this.#since,
     classify: (error) => {
       const { code } = asHestiaError(error);
       // A cursor whose message is gone is refused as a bad request; a conversation you may no longer read is not found.
@@ -77,6 +78,8 @@ export class Realtime {
   /** The token the signed-in user was last checked for. */
   #checkedToken: string | undefined;
   #hasConnected = false;
+  /** Server time of the first connection since connect() (ms), from the `session` event. */
+  #since: number | undefined;
   /** After-connect work (account check, rejoin, catch-up) runs one at a time. */
   #resyncing: Promise<void> = Promise.resolve();
 
@@ -181,6 +184,7 @@ export class Realtime {
 
   async #open(): Promise<void> {
     this.disconnect();
+    this.#since = undefined;
     let aborted: HestiaError | undefined;
     this.#abortOpen = (error) => (aborted = error);
     const token = this.#session.getToken();
@@ -190,6 +194,8 @@ export class Realtime {
     const { origin, pathname } = new URL(this.#session.baseUrl);
     const socket = io(origin, {
       path: `${pathname.replace(/\/+$/, "")}/socket.io`,
+      // WebSocket first: it needs no sticky sessions behind a load balancer; long-polling is the fallback.
+      transports: ["websocket", "polling"],
       reconnectionDelay: 500,
       reconnectionDelayMax: 10_000,
       ...this.#options.socket,
@@ -266,6 +272,10 @@ export class Realtime {
       }
     });
     socket.on("presence", (presence: Presence) => this.#events.emit("presence", presence));
+    socket.on("session", ({ serverTime }: { serverTime: string }) => {
+      // Kept across automatic reconnects: conversations first seen later are read from this point.
+      this.#since ??= Date.parse(serverTime) - CLOCK_SKEW_MS;
+    });
     socket.on("error", (event: SocketErrorEvent) => {
       const error = HestiaError.fromBody(event);
       this.#events.emit("error", new HestiaError(error.status, error.code, error.message, { event: event.event }));
@@ -343,6 +353,9 @@ export class Realtime {
     return response as EventAck<E>;
   }
 }
+
+/** Allowance for server processes whose clocks differ a little. */
+const CLOCK_SKEW_MS = 2_000;
 
 /** The error a refused or failed connection attempt is reported as. */
 function connectError(error: Error): HestiaError {

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RedisClient } from "../../realtime/redis";
 import { AppError } from "../../errors";
 
 export interface AuthRateLimiter {
@@ -14,17 +15,25 @@ export interface AuthRateLimitOptions {
   perUsername: number;
 }
 
-export function createAuthRateLimiter(options: AuthRateLimitOptions): AuthRateLimiter {
-  const byIp: RateLimiterAbstract = new RateLimiterMemory({
-    keyPrefix: "auth-ip",
-    points: options.perIp,
-    duration: options.windowSeconds,
-  });
-  const byUsername: RateLimiterAbstract = new RateLimiterMemory({
-    keyPrefix: "auth-user",
-    points: options.perUsername,
-    duration: options.windowSeconds,
-  });
+/**
+ * Login and registration limits per client IP and per username. With Redis the counters are shared by
+ * every process (and while Redis is unreachable, each process falls back to counting on its own).
+ */
+export function createAuthRateLimiter(options: AuthRateLimitOptions, redis?: { client: RedisClient; prefix: string }): AuthRateLimiter {
+  const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration: options.windowSeconds });
+    if (!redis) return memory;
+    return new RateLimiterRedis({
+      storeClient: redis.client,
+      useRedisPackage: true,
+      keyPrefix: `${redis.prefix}:${keyPrefix}`,
+      points,
+      duration: options.windowSeconds,
+      insuranceLimiter: memory,
+    });
+  };
+  const byIp = limiter("auth-ip", options.perIp);
+  const byUsername = limiter("auth-user", options.perUsername);
   return {
     async consume(action, ip, usernameKey) {
       try {

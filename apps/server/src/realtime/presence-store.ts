@@ -1,0 +1,108 @@
+import type { RedisClient } from "./redis";
+
+/**
+ * Which users are online: a user is online while at least one of their sockets is connected, on any
+ * process. Each process reports its sockets; entries expire unless refreshed, so the sockets of a
+ * process that died stop counting after the TTL, and `sweep` finds the users that left with them.
+ */
+export interface PresenceStore {
+  /** Records a connected socket; true when it made the user online (their first live socket). */
+  connected(userId: number, socketId: string): Promise<boolean>;
+  /** Removes a socket; true when the user is offline now (it was their last live socket). */
+  disconnected(userId: number, socketId: string): Promise<boolean>;
+  /**
+   * Keeps this process's sockets alive (call every TTL/3). Returns the users who were counted as
+   * offline meanwhile (this process stalled past the TTL and was swept) and are online again.
+   */
+  refresh(sockets: { userId: number; socketId: string }[]): Promise<number[]>;
+  /** Removes expired sockets; returns the users that are offline because of it. */
+  sweep(): Promise<number[]>;
+}
+
+/** One process on its own: nothing expires, since nothing can die without this process dying too. */
+export function createMemoryPresenceStore(): PresenceStore {
+  const sockets = new Map<number, Set<string>>();
+  return {
+    async connected(userId, socketId) {
+      const set = sockets.get(userId) ?? new Set<string>();
+      sockets.set(userId, set);
+      set.add(socketId);
+      return set.size === 1;
+    },
+    async disconnected(userId, socketId) {
+      const set = sockets.get(userId);
+      if (!set?.delete(socketId)) return false;
+      if (set.size > 0) return false;
+      sockets.delete(userId);
+      return true;
+    },
+    async refresh() {
+      return [];
+    },
+    async sweep() {
+      return [];
+    },
+  };
+}
+
+// KEYS[1] the user's sockets (zset socketId -> expiry), KEYS[2] every socket (zset "userId:socketId" -> expiry).
+// ARGV: now, expiry, socketId, "userId:socketId", when the user's key may go. Returns 1 when the socket
+// was not counted before and is the user's only live one.
+const CONNECT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local added = redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+if added == 1 and redis.call('ZCARD', KEYS[1]) == 1 then return 1 end
+return 0`;
+
+const DISCONNECT = `
+local removed = redis.call('ZREM', KEYS[1], ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if removed == 1 and redis.call('ZCARD', KEYS[1]) == 0 then return 1 end
+return 0`;
+
+// KEYS[1] every socket; ARGV: now, prefix of the users' keys, batch size. Returns the users now offline.
+const SWEEP = `
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local offline = {}
+for _, entry in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], entry)
+  local userId, socketId = string.match(entry, '^(%d+):(.+)$')
+  local key = ARGV[2] .. userId
+  if redis.call('ZREM', key, socketId) == 1 then
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[1])
+    if redis.call('ZCARD', key) == 0 then table.insert(offline, userId) end
+  end
+end
+return offline`;
+
+/** Presence shared by every process through Redis; each change is one atomic script. */
+export function createRedisPresenceStore(redis: RedisClient, ttlMs: number, prefix: string): PresenceStore {
+  const userKey = (userId: number) => `${prefix}user:${userId}`;
+  const allKey = `${prefix}sockets`;
+  const run = (script: string, keys: string[], args: (string | number)[]) =>
+    redis.eval(script, { keys, arguments: args.map(String) });
+  // A user's key outlives its entries long enough for a sweep to find them expired.
+  const connect = (userId: number, socketId: string, now: number) =>
+    run(CONNECT, [userKey(userId), allKey], [now, now + ttlMs, socketId, `${userId}:${socketId}`, now + 4 * ttlMs]).then(
+      (first) => Number(first) === 1,
+    );
+  return {
+    connected: (userId, socketId) => connect(userId, socketId, Date.now()),
+    async disconnected(userId, socketId) {
+      const offline = await run(DISCONNECT, [userKey(userId), allKey], [Date.now(), socketId, `${userId}:${socketId}`]);
+      return Number(offline) === 1;
+    },
+    async refresh(sockets) {
+      const now = Date.now();
+      const back = await Promise.all(sockets.map(({ userId, socketId }) => connect(userId, socketId, now)));
+      return sockets.filter((_, index) => back[index]).map((socket) => socket.userId);
+    },
+    async sweep() {
+      const offline = (await run(SWEEP, [allKey], [Date.now(), `${prefix}user:`, 500])) as string[];
+      return offline.map(Number);
+    },
+  };
+}
