@@ -124,6 +124,18 @@ describe("direct messages", () => {
     socket.close();
   });
 
+  it("refuses a DM once the friendship ended, although the pair already has a conversation", async () => {
+    const [a, b] = await Promise.all([registerUser(server), registerUser(server)]);
+    await befriend(server, a, b);
+    expect((await api(server, "POST", `/messages/direct/${b.id}`, { token: a.token, body: { content: "while friends" } })).status).toBe(201);
+    expect((await api(server, "DELETE", `/friends/${a.id}`, { token: b.token })).status).toBe(200);
+    const refused = await api(server, "POST", `/messages/direct/${b.id}`, { token: a.token, body: { content: "after" } });
+    expect(refused).toMatchObject({ status: 403, body: { code: "FORBIDDEN" } });
+    expect((await api(server, "GET", `/messages/direct/${a.id}`, { token: b.token })).body.map((m: { content: string }) => m.content)).toEqual([
+      "while friends",
+    ]);
+  });
+
   it("answers garbage with an error (ack or error event) and keeps serving", async () => {
     const socket = await connect(server, alice.token);
     const errors = collect(socket, "error");
@@ -232,6 +244,8 @@ describe("groups", () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(received).toEqual([]);
     expect((await api(server, "GET", `/groups/${groupId}/messages`, { token: member.token })).status).toBe(404);
+    const late = await api(server, "POST", `/groups/${groupId}/messages`, { token: member.token, body: { content: "still here?" } });
+    expect(late).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
     memberSocket.close();
   });
 

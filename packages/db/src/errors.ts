@@ -18,8 +18,20 @@ export function isUniqueViolation(error: unknown): boolean {
   return driverCause(error)?.kind === "UniqueConstraintViolation";
 }
 
-/** True for failures that succeed when simply retried: MariaDB deadlocks and lock-wait time-outs, SQLite busy. */
+/**
+ * MariaDB errors that concurrent writers to one table get and that succeed when simply retried:
+ * deadlock (1213), lock-wait time-out (1205), snapshot conflict (1020), and "failed to read
+ * auto-increment value from storage engine" (1467), which concurrent INSERT ... SELECT statements on
+ * one table were seen to get under load.
+ */
+const TRANSIENT_CODES = new Set(["1213", "1205", "1020", "1467", "SQLITE_BUSY", "P2034"]);
+
+/** True for failures that succeed when simply retried (see TRANSIENT_CODES), and SQLite busy. */
 export function isTransientConflict(error: unknown): boolean {
-  const code = driverCause(error)?.originalCode ?? (error as { code?: unknown } | null)?.code;
-  return code === "1213" || code === "1205" || code === "SQLITE_BUSY" || code === "P2034";
+  const cause = driverCause(error);
+  const code = cause?.originalCode ?? (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
+  // A raw query's failure (P2010) carries the database's code in its message only.
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" && /Code: `(1213|1205|1020|1467)`/.test(message);
 }

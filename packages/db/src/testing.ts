@@ -21,8 +21,8 @@ export function testFlavour(): "sqlite" | "mariadb" {
  * A fresh, empty database for one test file: a SQLite file in a temporary folder, or a new database
  * on the MariaDB server at TEST_MARIADB_URL (default mysql://root@127.0.0.1:3306).
  */
-export function createTestDatabase(): TestDatabase {
-  if (testFlavour() === "sqlite") {
+export function createTestDatabase(flavour: "sqlite" | "mariadb" = testFlavour()): TestDatabase {
+  if (flavour === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "hestia-test-"));
     const url = `file:${join(dir, "test.db")}`;
     return { url, target: parseDatabaseUrl(url, dir), drop: async () => rmSync(dir, { recursive: true, force: true }) };

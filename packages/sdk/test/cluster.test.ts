@@ -32,6 +32,11 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     [first, second] = await Promise.all([startServerProcess(deployment), startServerProcess(deployment)]);
   });
   afterAll(async () => {
+    // What the servers logged as errors, to explain a failure.
+    for (const process of [first, second]) {
+      const errors = process?.output().split("\n").filter((line) => line.includes('"level":50'));
+      if (errors?.length) console.error(errors.slice(0, 5).join("\n"));
+    }
     for (const { client } of clients) client.realtime.disconnect();
     await Promise.all([first?.kill("SIGKILL"), second?.kill("SIGKILL")]);
     await deployment?.drop();

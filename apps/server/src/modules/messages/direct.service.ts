@@ -1,10 +1,10 @@
 import type { Message, SendMessage } from "@hestia/contracts";
-import { isUniqueViolation, type Db } from "@hestia/db";
+import { isUniqueViolation, Prisma, type Db } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
-import { areFriends } from "../friends/friends.policy";
+import { areFriends, friendPair } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
-import { loadHistory, storeAndAnnounce, type ConversationRef, type HistoryOptions } from "./message-store";
+import { GuardRefused, loadHistory, storeAndAnnounce, type ConversationRef, type HistoryOptions } from "./message-store";
 
 const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
@@ -39,19 +39,52 @@ async function notFriends(deps: Deps, otherId: number): Promise<AppError> {
   return new AppError("FORBIDDEN", "Direct messages are only possible between friends");
 }
 
+/**
+ * Direct conversations by pair key, per database. A pair's conversation never changes once created (it
+ * goes only with an account, and then the friendship guard refuses first), so it is kept in memory.
+ */
+const directCaches = new WeakMap<Db, Map<string, ConversationRef>>();
+const DIRECT_CACHE_SIZE = 50_000;
+
+/** The conversation to write a DM to; the first time for a pair, only for friends (nothing is created otherwise). */
+async function directConversation(deps: Deps, a: number, b: number): Promise<ConversationRef> {
+  const key = directKey(a, b);
+  let directConversations = directCaches.get(deps.db);
+  if (!directConversations) directCaches.set(deps.db, (directConversations = new Map()));
+  const cached = directConversations.get(key);
+  if (cached) return cached;
+  if (!(await areFriends(deps.db, a, b))) throw await notFriends(deps, b);
+  const conversation = await getOrCreateDirect(deps.db, a, b);
+  if (directConversations.size >= DIRECT_CACHE_SIZE) directConversations.delete(directConversations.keys().next().value!);
+  directConversations.set(key, conversation);
+  return conversation;
+}
+
 /** Sends a direct message to a friend and broadcasts it once stored. */
 export async function sendDirect(deps: Deps, actor: Actor, recipientId: number, input: SendMessage): Promise<Message> {
   refuseSelf(actor, recipientId);
-  if (!(await areFriends(deps.db, actor.id, recipientId))) throw await notFriends(deps, recipientId);
-  const conversation = await getOrCreateDirect(deps.db, actor.id, recipientId);
-  return storeAndAnnounce(
-    deps.db,
-    { conversation, sender: actor, content: input.content, idempotencyKey: input.idempotencyKey },
-    (message) => {
-      deps.broadcaster.directMessage({ ...message, recipientId });
-      deps.push.notify(message, { kind: "dm", recipientId });
-    },
-  );
+  const conversation = await directConversation(deps, actor.id, recipientId);
+  const { userLowId, userHighId } = friendPair(actor.id, recipientId);
+  try {
+    return await storeAndAnnounce(
+      deps.db,
+      {
+        conversation,
+        sender: actor,
+        content: input.content,
+        idempotencyKey: input.idempotencyKey,
+        // Friends at the moment of writing, checked by the INSERT itself.
+        guard: Prisma.sql`EXISTS (SELECT 1 FROM \`Friendship\` WHERE \`userLowId\` = ${userLowId} AND \`userHighId\` = ${userHighId})`,
+      },
+      (message) => {
+        deps.broadcaster.directMessage({ ...message, recipientId });
+        deps.push.notify(message, { kind: "dm", recipientId });
+      },
+    );
+  } catch (error) {
+    if (error instanceof GuardRefused) throw await notFriends(deps, recipientId);
+    throw error;
+  }
 }
 
 /** A page of the direct conversation with another user: for friends, or for past participants. */

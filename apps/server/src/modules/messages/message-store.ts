@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HISTORY_DEFAULT_LIMIT, type Message } from "@hestia/contracts";
-import { isTransientConflict, isUniqueViolation, type Db } from "@hestia/db";
+import { isTransientConflict, isUniqueViolation, Prisma, type Db } from "@hestia/db";
 import { AppError } from "../../errors";
 
 /** What a stored message is turned into a `Message` with: its conversation's kind and pair key. */
@@ -59,9 +59,18 @@ export interface NewMessage {
   sender: { id: number; username: string };
   content: string;
   idempotencyKey?: string;
+  /**
+   * An SQL condition checked by the INSERT itself (the sender may write here: friends, member), so the
+   * permission check and the write are one statement. When it does not hold, nothing is stored and
+   * storeMessage throws a GuardRefused.
+   */
+  guard?: Prisma.Sql;
 }
 
-const MAX_ATTEMPTS = 30;
+/** The guard of a message did not hold: the caller works out why, and answers with the right error. */
+export class GuardRefused extends Error {}
+
+const MAX_ATTEMPTS = 50;
 
 /**
  * Stores a message with the next `seq` of its conversation. The seq is computed inside the INSERT,
@@ -81,16 +90,21 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
     return { message: toMessage(row, conversation), created: false };
   };
 
-  const existing = await original();
-  if (existing) return existing;
+  // No look-up before the write: a repeated key fails the INSERT on (senderId, idempotencyKey), and the
+  // original is read then. The common case, a new message, is one statement.
+  const guard = input.guard ?? Prisma.sql`1 = 1`;
   for (let attempt = 1; ; attempt++) {
     try {
       const createdAt = new Date();
       const [inserted] = await db.$queryRaw<{ id: number | bigint; seq: number | bigint }[]>`
         INSERT INTO \`Message\` (\`conversationId\`, \`seq\`, \`senderId\`, \`content\`, \`encrypted\`, \`idempotencyKey\`, \`createdAt\`)
-        SELECT ${conversation.id}, COALESCE(MAX(\`seq\`), 0) + 1, ${senderId}, ${content}, ${false}, ${idempotencyKey ?? null}, ${createdAt}
-        FROM \`Message\` WHERE \`conversationId\` = ${conversation.id}
+        SELECT \`next\`.* FROM (
+          SELECT ${conversation.id} AS \`conversationId\`, COALESCE(MAX(\`seq\`), 0) + 1 AS \`seq\`, ${senderId} AS \`senderId\`,
+            ${content} AS \`content\`, ${false} AS \`encrypted\`, ${idempotencyKey ?? null} AS \`idempotencyKey\`, ${createdAt} AS \`createdAt\`
+          FROM \`Message\` WHERE \`conversationId\` = ${conversation.id}
+        ) AS \`next\` WHERE ${guard}
         RETURNING \`id\`, \`seq\``;
+      if (!inserted) throw new GuardRefused();
       // Everything else of the row is what was just written; no need to read it back.
       const row: MessageRow = {
         id: Number(inserted!.id),
@@ -104,12 +118,14 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
       };
       return { message: toMessage(row, conversation), created: true };
     } catch (error) {
+      if (error instanceof GuardRefused) throw error;
       if (isUniqueViolation(error)) {
         const raced = await original();
         if (raced) return raced;
       }
       if ((isUniqueViolation(error) || isTransientConflict(error)) && attempt < MAX_ATTEMPTS) {
-        await sleep(Math.random() * 2 * attempt);
+        // Full jitter, growing to 50 ms: writers to one busy conversation spread out instead of colliding again.
+        await sleep(Math.random() * Math.min(50, 2 ** attempt));
         continue;
       }
       throw error;
