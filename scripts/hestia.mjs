@@ -54,14 +54,15 @@ function ensureInstalled() {
 
 /** The package.json of every workspace package (the folders pnpm-workspace.yaml names). */
 function workspaceManifests() {
-  return ["apps", "packages", "examples"].flatMap((folder) =>
+  const single = ["bench/package.json"].filter((file) => existsSync(join(root, file)));
+  return single.concat(["apps", "packages", "examples"].flatMap((folder) =>
     existsSync(join(root, folder))
       ? readdirSync(join(root, folder))
           .sort()
           .map((name) => `${folder}/${name}/package.json`)
           .filter((file) => existsSync(join(root, file)))
       : [],
-  );
+  ));
 }
 
 function ensureGenerated() {
@@ -104,6 +105,9 @@ switch (task) {
     runForwardingSignals(bin(dir, "tsx"), ["src/main.ts", ...exampleArgs], join(root, dir));
     break;
   }
+  case "bench":
+    runForwardingSignals(bin("bench", "tsx"), ["src/run.ts", ...taskArgs], join(root, "bench"));
+    break;
   case "cluster":
     runForwardingSignals(process.execPath, [join(root, "scripts/cluster.mjs"), ...taskArgs], root);
     break;
@@ -111,6 +115,6 @@ switch (task) {
     process.exitCode = run(process.execPath, [join(root, "scripts/check-packages.mjs"), ...taskArgs]);
     break;
   default:
-    console.error(`unknown task "${task}" (expected start, test, setup, example, cluster or check-packages)`);
+    console.error(`unknown task "${task}" (expected start, test, setup, example, bench, cluster or check-packages)`);
     process.exitCode = 2;
 }

@@ -20,15 +20,17 @@ export interface ServerProcess {
 /** Environment shared by server processes that should behave as one deployment (same database and secret). */
 export interface Deployment {
   env: Record<string, string>;
+  database: TestDatabase;
   /** Stops nothing; deletes the database and the data folder. */
   drop(): Promise<void>;
 }
 
 /** A fresh database, data folder and JWT secret for server processes started with `startServerProcess`. */
-export function createDeployment(env: Record<string, string> = {}): Deployment {
-  const database: TestDatabase = createTestDatabase();
+export function createDeployment(env: Record<string, string> = {}, flavour?: "sqlite" | "mariadb"): Deployment {
+  const database: TestDatabase = createTestDatabase(flavour);
   const dataDir = mkdtempSync(join(tmpdir(), "hestia-deployment-"));
   return {
+    database,
     env: {
       NODE_ENV: "test",
       HOST: "127.0.0.1",
@@ -51,9 +53,14 @@ export function createDeployment(env: Record<string, string> = {}): Deployment {
  * Starts `src/main.ts` in its own process, as `npm start` does, on `port` (0: a free one), and resolves
  * once it listens.
  */
-export function startServerProcess(deployment: Deployment, port = 0, env: Record<string, string> = {}): Promise<ServerProcess> {
+export function startServerProcess(
+  deployment: Deployment,
+  port = 0,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   // Node itself with tsx as a loader (not the tsx wrapper), so a signal reaches the server process.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
     cwd: serverDir,
     env: { ...process.env, ...deployment.env, PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,70 @@
+import { createDb, migrate, parseDatabaseUrl } from "@hestia/db";
+import { createTokenService } from "@hestia/server";
+
+export interface BenchUser {
+  id: number;
+  token: string;
+}
+
+export interface Seeded {
+  users: BenchUser[];
+  /** [sender, receiver] pairs who are friends. */
+  pairs: [BenchUser, BenchUser][];
+  /** Groups of ten members. */
+  groups: { id: number; members: BenchUser[] }[];
+  /** A group with 200 stored messages, and one of its members. */
+  history: { groupId: number; member: BenchUser };
+}
+
+/**
+ * Writes the benchmark's users, friendships and groups straight into the database (registering
+ * thousands of accounts through the API would spend minutes hashing passwords) and mints their tokens
+ * with the server's own token service and secret.
+ */
+export async function seed(
+  databaseUrl: string,
+  dataDir: string,
+  secret: string,
+  counts: { users: number; pairs: number; groups: number },
+): Promise<Seeded> {
+  const target = parseDatabaseUrl(databaseUrl, dataDir);
+  await migrate(target);
+  const db = createDb(target);
+  try {
+    const names = Array.from({ length: counts.users }, (_, i) => `bench_${i + 1}`);
+    for (let start = 0; start < names.length; start += 1000) {
+      await db.user.createMany({
+        data: names.slice(start, start + 1000).map((name) => ({ username: name, usernameKey: name, passwordHash: "!" })),
+      });
+    }
+    const rows = await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true } });
+    const tokens = createTokenService(db, { secret, expiresIn: "1d" });
+    const users = rows.map(({ id }) => ({ id, token: tokens.issue({ id, tokenVersion: 0 }) }));
+
+    const pairs: [BenchUser, BenchUser][] = [];
+    for (let i = 0; i < counts.pairs; i++) pairs.push([users[2 * i]!, users[2 * i + 1]!]);
+    await db.friendship.createMany({ data: pairs.map(([a, b]) => ({ userLowId: Math.min(a.id, b.id), userHighId: Math.max(a.id, b.id) })) });
+
+    const groups: Seeded["groups"] = [];
+    for (let g = 0; g < counts.groups; g++) {
+      const members = users.slice(g * 10, g * 10 + 10);
+      const group = await db.conversation.create({ data: { kind: "GROUP", name: `bench group ${g + 1}`, createdById: members[0]!.id } });
+      await db.membership.createMany({
+        data: members.map((member, index) => ({ conversationId: group.id, userId: member.id, role: index === 0 ? "OWNER" : "MEMBER" })),
+      });
+      groups.push({ id: group.id, members });
+    }
+    const historyGroup = groups[0]!;
+    await db.message.createMany({
+      data: Array.from({ length: 200 }, (_, i) => ({
+        conversationId: historyGroup.id,
+        seq: i + 1,
+        senderId: historyGroup.members[i % 10]!.id,
+        content: `history message ${i + 1} `.repeat(4),
+      })),
+    });
+    return { users, pairs, groups, history: { groupId: historyGroup.id, member: historyGroup.members[1]! } };
+  } finally {
+    await db.$disconnect();
+  }
+}
