@@ -53,12 +53,23 @@ export function createDeployment(env: Record<string, string> = {}, flavour?: "sq
  * Starts `src/main.ts` in its own process, as `npm start` does, on `port` (0: a free one), and resolves
  * once it listens.
  */
-export function startServerProcess(
+export async function startServerProcess(
   deployment: Deployment,
   port = 0,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
+  try {
+    return await spawnServer(deployment, port, env, nodeArgs);
+  } catch (error) {
+    // Seen once under a fully loaded test run and not reproduced since: a start that failed is tried
+    // once more, and the first failure's output is kept in the log.
+    console.error(`server process failed to start, trying once more:\n${(error as Error).message}`);
+    return spawnServer(deployment, port, env, nodeArgs);
+  }
+}
+
+function spawnServer(deployment: Deployment, port: number, env: Record<string, string>, nodeArgs: string[]): Promise<ServerProcess> {
   // Node itself with tsx as a loader (not the tsx wrapper), so a signal reaches the server process.
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
     cwd: serverDir,
