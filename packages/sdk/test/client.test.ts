@@ -22,6 +22,15 @@ describe("createClient against a real server", () => {
     expect((await client.users.setAvatar("https://example.com/a.png")).profilePictureUrl).toBe("https://example.com/a.png");
     expect((await client.users.byUsername("SDK_ALICE")).id).toBe(user.id);
     expect((await client.users.byId(user.id)).username).toBe("sdk_alice");
+    expect(await client.users.me()).toMatchObject({ id: user.id, bio: "hi", status: "do_not_disturb" });
+
+    // logout forgets the token; setToken brings a kept one back.
+    const kept = client.token;
+    client.auth.logout();
+    expect(client.token).toBeUndefined();
+    await expect(client.users.me()).rejects.toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    client.setToken(kept);
+    expect((await client.users.me()).id).toBe(user.id);
   });
 
   it("uploads an avatar from bytes or a Blob, sets a URL, and removes it", async () => {
