@@ -1,0 +1,84 @@
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { startServer, type TestServer } from "@hestia/server/testing";
+import { build } from "esbuild";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** Chromium to drive: CHROMIUM_PATH, or Debian's. Tests skip without one, unless TEST_REQUIRE_BROWSER is set. */
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium && process.env.TEST_REQUIRE_BROWSER) throw new Error(`TEST_REQUIRE_BROWSER is set but there is no Chromium at ${chromiumPath}`);
+if (!haveChromium) console.warn(`no Chromium at ${chromiumPath}: skipping the browser test (set CHROMIUM_PATH)`);
+
+describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a real server", () => {
+  let server: TestServer;
+  let page: Server;
+  let browser: Browser;
+  let pageUrl: string;
+
+  beforeAll(async () => {
+    server = await startServer();
+    // The SDK bundled for browsers, as an app's bundler would (socket.io-client's browser build, no Node built-ins).
+    const bundle = await build({
+      stdin: { contents: 'export { createClient, HestiaError } from "./src/index";', resolveDir: join(import.meta.dirname, ".."), loader: "ts" },
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    const script = bundle.outputFiles[0]!.text;
+    page = createServer((req, res) => {
+      if (req.url === "/sdk.js") return res.writeHead(200, { "content-type": "text/javascript" }).end(script);
+      res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><script type="module">import * as sdk from "/sdk.js"; window.sdk = sdk;</script>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
+    pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    page?.close();
+    await server?.close();
+  });
+
+  it("registers, befriends, uploads an avatar Blob, and exchanges a DM over realtime (cross-origin)", async () => {
+    const tab = await browser.newPage();
+    await tab.goto(pageUrl);
+    await tab.waitForFunction(() => "sdk" in window);
+    const result = await tab.evaluate(async (baseUrl) => {
+      const { createClient, HestiaError } = (window as any).sdk;
+      const stamp = Math.random().toString(36).slice(2, 8);
+      const alice = createClient({ baseUrl });
+      const bob = createClient({ baseUrl });
+      const a = await alice.auth.register({ username: `browser_a_${stamp}`, password: "password123" });
+      const b = await bob.auth.register({ username: `browser_b_${stamp}`, password: "password123" });
+      await alice.friends.request(b.user.id);
+      await bob.friends.accept(a.user.id);
+      const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="), (c) => c.charCodeAt(0));
+      const profile = await alice.users.setAvatar(new Blob([png], { type: "image/png" }));
+      const received = new Promise<string>((resolve) => bob.realtime.on("newDM", (message: { content: string }) => resolve(message.content)));
+      await bob.realtime.connect();
+      await alice.realtime.connect();
+      const sent = await alice.realtime.sendDM({ toId: b.user.id, content: "hello from a browser" });
+      const failure = await alice.groups.get(999999).catch((error: unknown) => error);
+      return {
+        avatar: profile.profilePictureUrl as string,
+        sentSeq: sent.seq as number,
+        received: await received,
+        failure: failure instanceof HestiaError ? { status: failure.status, code: failure.code } : String(failure),
+      };
+    }, server.url);
+    expect(result.avatar).toMatch(/\/uploads\/avatars\/[0-9a-f]{32}\.png$/);
+    expect(result.sentSeq).toBe(1);
+    expect(result.received).toBe("hello from a browser");
+    expect(result.failure).toEqual({ status: 404, code: "NOT_FOUND" });
+    await tab.close();
+  }, 60_000);
+});
