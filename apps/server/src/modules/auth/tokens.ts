@@ -1,3 +1,4 @@
+import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { Db } from "@hestia/db";
 import { AppError } from "../../errors";
@@ -20,9 +21,12 @@ export interface TokenService {
 
 export function createTokenService(db: Db, options: { secret: string; expiresIn: string }): TokenService {
   const unauthorized = (message = "Invalid token") => new AppError("UNAUTHORIZED", message);
+  // A key object made once: given the secret as a string, jsonwebtoken first tries to parse it as a
+  // public key on every verify, and builds the key from the thrown error's path.
+  const key = createSecretKey(Buffer.from(options.secret));
   return {
     issue(user) {
-      return jwt.sign({ ver: user.tokenVersion }, options.secret, {
+      return jwt.sign({ ver: user.tokenVersion }, key, {
         algorithm: ALGORITHM,
         subject: String(user.id),
         issuer: ISSUER,
@@ -32,7 +36,7 @@ export function createTokenService(db: Db, options: { secret: string; expiresIn:
     async authenticate(token) {
       let claims: Claims;
       try {
-        claims = jwt.verify(token, options.secret, { algorithms: [ALGORITHM], issuer: ISSUER }) as Claims;
+        claims = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER }) as Claims;
       } catch (error) {
         if (error instanceof jwt.TokenExpiredError) throw new AppError("TOKEN_EXPIRED", "Token expired");
         throw unauthorized();
