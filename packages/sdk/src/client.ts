@@ -5,9 +5,8 @@ import {
   type GroupRole,
   type UserStatus,
 } from "@hestia/contracts";
-import { HestiaError } from "./errors";
 import { call, callWithForm, type Transport } from "./http";
-import { newIdempotencyKey, withRetries, type RetryOptions } from "./idempotency";
+import { sendIdempotent, type RetryOptions } from "./idempotency";
 import { Realtime, type RealtimeOptions } from "./realtime/realtime";
 import type { AvatarInput, CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
 
@@ -39,7 +38,6 @@ export function createClient(options: ClientOptions) {
     getToken: () => token,
     timeoutMs: options.timeoutMs ?? 30_000,
   };
-  const retry: RetryOptions = { retries: 2, delayMs: 250, ...options.retry };
   const signIn = (result: AuthResult) => {
     // The realtime connection belongs to the account that opened it.
     if (selfId !== undefined && selfId !== result.user.id) realtime.disconnect();
@@ -51,11 +49,6 @@ export function createClient(options: ClientOptions) {
     token = undefined;
     selfId = undefined;
     realtime.disconnect();
-  };
-  /** A send that may be retried: the same idempotency key goes with every attempt. */
-  const send = <I extends { idempotencyKey?: string }, O>(request: (input: I) => Promise<O>, input: I) => {
-    const keyed = { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() };
-    return withRetries(() => request(keyed), (error) => error instanceof HestiaError && error.retryable, retry);
   };
 
   const realtime = new Realtime(
@@ -146,12 +139,14 @@ export function createClient(options: ClientOptions) {
       /** Makes a member an admin or a plain member (owner only). */
       setRole: (id: number, userId: number, role: Exclude<GroupRole, "OWNER">) =>
         call(transport, groups.setRole, { id, userId, role }),
-      sendMessage: (id: number, input: SendInput) => send((keyed) => call(transport, groups.sendMessage, { ...keyed, id }), input),
+      sendMessage: (id: number, input: SendInput) =>
+        sendIdempotent(input, (keyed) => call(transport, groups.sendMessage, { ...keyed, id }), options.retry),
       messages: (id: number, query: HistoryQuery = {}) => call(transport, groups.messages, { ...query, id }),
     },
 
     dms: {
-      send: (userId: number, input: SendInput) => send((keyed) => call(transport, messages.sendDirect, { ...keyed, userId }), input),
+      send: (userId: number, input: SendInput) =>
+        sendIdempotent(input, (keyed) => call(transport, messages.sendDirect, { ...keyed, userId }), options.retry),
       history: (userId: number, query: HistoryQuery = {}) => call(transport, messages.directHistory, { ...query, userId }),
     },
 

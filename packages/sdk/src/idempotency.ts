@@ -1,3 +1,5 @@
+import { HestiaError } from "./errors";
+
 /** A fresh idempotency key: 128 random bits as hex (works in browsers without a secure context too). */
 export function newIdempotencyKey(): string {
   const bytes = new Uint8Array(16);
@@ -12,20 +14,25 @@ export interface RetryOptions {
   delayMs: number;
 }
 
+const DEFAULT_RETRY: RetryOptions = { retries: 2, delayMs: 250 };
+
 /**
- * Runs `attempt` again while it fails with a retryable error. Only for requests that are safe to repeat:
- * reads, and sends that carry the same idempotency key on every attempt.
+ * Sends with an idempotency key (the caller's, or a fresh one) and, when the attempt fails with an
+ * error worth retrying (the server was not reached or did not answer), sends again with the same key,
+ * so the server stores it once however many attempts reach it.
  */
-export async function withRetries<T>(
-  attempt: () => Promise<T>,
-  isRetryable: (error: unknown) => boolean,
-  { retries, delayMs }: RetryOptions,
+export async function sendIdempotent<I extends { idempotencyKey?: string }, T>(
+  input: I,
+  attempt: (keyed: I & { idempotencyKey: string }) => Promise<T>,
+  options: Partial<RetryOptions> = {},
 ): Promise<T> {
+  const { retries, delayMs } = { ...DEFAULT_RETRY, ...options };
+  const keyed = { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() };
   for (let tries = 0; ; tries += 1) {
     try {
-      return await attempt();
+      return await attempt(keyed);
     } catch (error) {
-      if (tries >= retries || !isRetryable(error)) throw error;
+      if (tries >= retries || !(error instanceof HestiaError && error.retryable)) throw error;
       await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** tries));
     }
   }

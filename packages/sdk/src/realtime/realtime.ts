@@ -1,7 +1,7 @@
 import type { ClientEvents, DmNotification, Message, Presence, SocketErrorEvent } from "@hestia/contracts";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { HestiaError, isErrorBody } from "../errors";
-import { newIdempotencyKey, withRetries, type RetryOptions } from "../idempotency";
+import { sendIdempotent, type RetryOptions } from "../idempotency";
 import { createEmitter } from "./emitter";
 import type { DMHistoryQuery, EventAck, EventPayload, GroupHistoryQuery, SendDMInput, SendGroupMessageInput } from "../types";
 import { createFeeds, type Conversation, type HistoryPage } from "./feeds";
@@ -155,17 +155,14 @@ export class Realtime {
 
   /** Sends a direct message to a friend; retried with one idempotency key, so it is stored once. */
   async sendDM(input: SendDMInput): Promise<Message> {
-    const message = await this.#send("sendDM", { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() });
+    const message = await this.#send("sendDM", input);
     this.#feeds.receive({ kind: "dm", otherId: input.toId }, message);
     return message;
   }
 
   /** Sends a message to a group; retried with one idempotency key, so it is stored once. */
   async sendGroupMessage(input: SendGroupMessageInput): Promise<Message> {
-    const message = await this.#send("sendGroupMessage", {
-      ...input,
-      idempotencyKey: input.idempotencyKey ?? newIdempotencyKey(),
-    });
+    const message = await this.#send("sendGroupMessage", input);
     if (this.#groups.has(input.groupId)) this.#feeds.receive({ kind: "group", groupId: input.groupId }, message);
     return message;
   }
@@ -335,8 +332,7 @@ export class Realtime {
   }
 
   #send<E extends "sendDM" | "sendGroupMessage">(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
-    const retry = { retries: 2, delayMs: 250, ...this.#options.retry };
-    return withRetries(() => this.#request(event, payload), (error) => error instanceof HestiaError && error.retryable, retry);
+    return sendIdempotent(payload, (keyed) => this.#request(event, keyed), this.#options.retry);
   }
 
   async #request<E extends EventName>(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
