@@ -2,7 +2,7 @@ import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Actor, Deps, RequestInfo } from "../deps";
-import { AppError, isInternal, toAppError } from "../errors";
+import { isInternal, toAppError } from "../errors";
 
 export interface Context {
   deps: Deps;
@@ -54,8 +54,7 @@ export const router = t.router;
 export const publicProcedure = t.procedure;
 
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  if (!ctx.token) throw new AppError("UNAUTHORIZED", "Missing bearer token");
-  const actor: Actor = await ctx.deps.tokens.authenticate(ctx.token);
+  const actor: Actor = await ctx.deps.tokens.requireActor(ctx.token);
   return next({ ctx: { ...ctx, actor } });
 });
 

@@ -15,6 +15,8 @@ interface Claims {
 
 export interface TokenService {
   issue(user: { id: number; tokenVersion: number }): string;
+  /** A request's bearer token checked like `authenticate`; no token at all is UNAUTHORIZED too. */
+  requireActor(token: string | undefined): Promise<Actor>;
   /** Verifies signature, algorithm, issuer and expiry, then that the account still exists and the token is not revoked. */
   authenticate(token: string): Promise<Actor>;
 }
@@ -25,6 +27,10 @@ export function createTokenService(db: Db, options: { secret: string; expiresIn:
   // public key on every verify, and builds the key from the thrown error's path.
   const key = createSecretKey(Buffer.from(options.secret));
   return {
+    requireActor(token) {
+      if (!token) return Promise.reject(new AppError("UNAUTHORIZED", "Missing bearer token"));
+      return this.authenticate(token);
+    },
     issue(user) {
       return jwt.sign({ ver: user.tokenVersion }, key, {
         algorithm: ALGORITHM,

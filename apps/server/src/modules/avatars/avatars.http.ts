@@ -31,10 +31,8 @@ export function avatarRoutes(deps: Deps): Router {
   const multipartOnly: RequestHandler = (req, _res, next) => next(req.is("multipart/form-data") ? undefined : "route");
   // The token is checked before the body is read: nobody uploads 5 MB without an account.
   const authenticate: RequestHandler = async (req, res, next) => {
-    const { token } = contextFromRequest(deps, req);
-    if (!token) return next(new AppError("UNAUTHORIZED", "Missing bearer token"));
     try {
-      res.locals.actor = await deps.tokens.authenticate(token);
+      res.locals.actor = await deps.tokens.requireActor(contextFromRequest(deps, req).token);
       next();
     } catch (error) {
       next(error);
