@@ -87,14 +87,14 @@ export function createPushService(deps: { db: Db; logger: Logger; broadcaster: B
     const dead: string[] = [];
     for (let start = 0; start < tokens.length; start += BATCH_SIZE) {
       const batch = tokens.slice(start, start + BATCH_SIZE);
-      const { responses, failureCount } = await sender.sendEachForMulticast({ ...notification, tokens: batch });
+      const { responses } = await sender.sendEachForMulticast({ ...notification, tokens: batch });
       const reasons: string[] = [];
       responses.forEach((response, index) => {
         if (response.success) return;
         if (isDeadToken(response.error)) dead.push(batch[index]!);
         else reasons.push(response.error?.code ?? "unknown");
       });
-      if (failureCount && reasons.length) logger.warn({ messageId: message.id, reasons }, "some push notifications failed");
+      if (reasons.length) logger.warn({ messageId: message.id, reasons }, "some push notifications failed");
     }
     if (dead.length) {
       await db.pushToken.deleteMany({ where: { token: { in: dead } } });
