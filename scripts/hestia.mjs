@@ -52,17 +52,21 @@ function ensureInstalled() {
   writeStamp(stamp, digest);
 }
 
-/** The package.json of every workspace package (the folders pnpm-workspace.yaml names). */
+/**
+ * The package.json of every workspace package: the entries under `packages:` in pnpm-workspace.yaml,
+ * each a folder or a `folder/*` pattern.
+ */
 function workspaceManifests() {
-  const single = ["bench/package.json"].filter((file) => existsSync(join(root, file)));
-  return single.concat(["apps", "packages", "examples"].flatMap((folder) =>
-    existsSync(join(root, folder))
-      ? readdirSync(join(root, folder))
-          .sort()
-          .map((name) => `${folder}/${name}/package.json`)
-          .filter((file) => existsSync(join(root, file)))
-      : [],
-  ));
+  const workspace = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
+  const entries = (/^packages:\n((?:\s+-.*\n?)+)/m.exec(workspace)?.[1] ?? "").match(/-\s*["']?([^"'\s]+)/g) ?? [];
+  return entries
+    .map((entry) => entry.replace(/^-\s*["']?/, ""))
+    .flatMap((pattern) => {
+      if (!pattern.endsWith("/*")) return [`${pattern}/package.json`];
+      const folder = pattern.slice(0, -2);
+      return existsSync(join(root, folder)) ? readdirSync(join(root, folder)).sort().map((name) => `${folder}/${name}/package.json`) : [];
+    })
+    .filter((file) => existsSync(join(root, file)));
 }
 
 function ensureGenerated() {
