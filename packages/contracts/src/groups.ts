@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IdSchema, TimestampSchema } from "./common";
 import { endpoint } from "./endpoint";
-import { historyQuery, MessageSchema, SendMessageSchema } from "./messages";
+import { historyQuery, MessageSchema, sendMessage } from "./messages";
 import { ProfileSchema } from "./users";
 
 export const GroupRoleSchema = z.enum(["OWNER", "ADMIN", "MEMBER"]).meta({ id: "GroupRole" });
@@ -17,6 +17,8 @@ export const GroupSchema = z
     name: z.string(),
     description: z.string().nullable(),
     isPrivate: z.boolean(),
+    /** Only end-to-end encrypted messages are accepted, and membership changes go through MLS commits. */
+    encrypted: z.boolean(),
     createdAt: TimestampSchema,
     createdById: z.number().int().nullable(),
     role: GroupRoleSchema,
@@ -40,6 +42,8 @@ export const CreateGroupSchema = z.object({
   name: NameSchema,
   description: DescriptionSchema.optional(),
   isPrivate: z.boolean().optional(),
+  /** An end-to-end encrypted group (see `/e2ee`); fixed at creation. */
+  encrypted: z.boolean().optional(),
 });
 export const UpdateGroupSchema = z.object({
   name: NameSchema.optional(),
@@ -106,7 +110,7 @@ export const groupsContract = {
   sendMessage: endpoint({
     method: "POST",
     path: "/groups/{id}/messages",
-    input: SendMessageSchema.extend(groupId),
+    input: sendMessage(groupId),
     output: MessageSchema,
     successStatus: 201,
     auth: true,

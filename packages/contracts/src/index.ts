@@ -8,6 +8,7 @@ export * from "./friends";
 export * from "./messages";
 export * from "./groups";
 export * from "./socket";
+export * from "./e2ee";
 
 import { healthContract } from "./health";
 import { authContract } from "./auth";
@@ -15,6 +16,7 @@ import { usersContract } from "./users";
 import { friendsContract } from "./friends";
 import { groupsContract } from "./groups";
 import { messagesContract } from "./messages";
+import { e2eeContract } from "./e2ee";
 
 /** Every REST endpoint of the Hestia API, grouped by domain. */
 export const contract = {
@@ -24,5 +26,6 @@ export const contract = {
   friends: friendsContract,
   groups: groupsContract,
   messages: messagesContract,
+  e2ee: e2eeContract,
 };
 export type Contract = typeof contract;

@@ -3,6 +3,8 @@ import { IdSchema, TimestampSchema } from "./common";
 import { endpoint } from "./endpoint";
 
 export const MESSAGE_MAX_LENGTH = 4000;
+/** Longest ciphertext (base64 characters) of an encrypted message. */
+export const CIPHERTEXT_MAX_LENGTH = 65_536;
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
 
@@ -32,12 +34,45 @@ export const MessageSchema = z
     groupId: z.number().int().optional(),
     recipientId: z.number().int().optional(),
     encrypted: z.boolean(),
+    /** The MLS ciphertext (base64) of an encrypted message; `content` is then null. */
+    ciphertext: z.string().optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof MessageSchema>;
 
-/** What a send carries: the text and, optionally, an idempotency key. */
-export const SendMessageSchema = z.object({ content: ContentSchema, idempotencyKey: IdempotencyKeySchema.optional() });
+/** An MLS PrivateMessage (base64): the body of an end-to-end encrypted message. */
+export const CiphertextSchema = z
+  .string()
+  .min(4)
+  .max(CIPHERTEXT_MAX_LENGTH)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, "ciphertext must be base64");
+
+/**
+ * What a send carries: the text, or for an end-to-end encrypted message `encrypted: true` and the
+ * `ciphertext`; optionally an idempotency key. `target` names the conversation's own fields.
+ */
+export function sendMessage<T extends z.ZodRawShape>(target: T) {
+  return z
+    .object({
+      ...target,
+      content: ContentSchema.optional(),
+      encrypted: z.boolean().optional(),
+      ciphertext: CiphertextSchema.optional(),
+      idempotencyKey: IdempotencyKeySchema.optional(),
+    })
+    .superRefine((input, ctx) => {
+      const { content, encrypted, ciphertext } = input as { content?: string; encrypted?: boolean; ciphertext?: string };
+      if (encrypted === true) {
+        if (ciphertext === undefined) ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "an encrypted message needs its ciphertext" });
+        if (content !== undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "an encrypted message has no content" });
+      } else {
+        if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });
+        if (ciphertext !== undefined) ctx.addIssue({ code: "custom", path: ["encrypted"], message: "a ciphertext needs encrypted: true" });
+      }
+    });
+}
+
+export const SendMessageSchema = sendMessage({});
 export type SendMessage = z.infer<typeof SendMessageSchema>;
 
 const historyFields = {
@@ -75,7 +110,7 @@ export const messagesContract = {
   sendDirect: endpoint({
     method: "POST",
     path: "/messages/direct/{userId}",
-    input: SendMessageSchema.extend({ userId: IdSchema }),
+    input: sendMessage({ userId: IdSchema }),
     output: MessageSchema,
     successStatus: 201,
     auth: true,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IdSchema, TimestampSchema } from "./common";
 import { ErrorBodySchema, ErrorCodeSchema } from "./errors";
-import { ContentSchema, historyQuery, IdempotencyKeySchema, MessageSchema } from "./messages";
+import { historyQuery, MessageSchema, sendMessage } from "./messages";
 import { UserStatusSchema } from "./users";
 
 /** A client → server event: its payload and what a successful acknowledgement carries. */
@@ -43,13 +43,13 @@ export const clientEvents = {
   joinGroup: { payload: z.object({ groupId: IdSchema }), ack: OkSchema, summary: "Receive a group's messages (members only)" },
   leaveGroup: { payload: z.object({ groupId: IdSchema }), ack: OkSchema, summary: "Stop receiving a group's messages" },
   sendDM: {
-    payload: z.object({ toId: IdSchema, content: ContentSchema, idempotencyKey: IdempotencyKeySchema.optional() }),
+    payload: sendMessage({ toId: IdSchema }),
     ack: MessageSchema,
     summary: "Send a direct message to a friend",
   },
   getDMHistory: { payload: historyQuery({ otherId: IdSchema }), ack: z.array(MessageSchema), summary: "Direct-message history" },
   sendGroupMessage: {
-    payload: z.object({ groupId: IdSchema, content: ContentSchema, idempotencyKey: IdempotencyKeySchema.optional() }),
+    payload: sendMessage({ groupId: IdSchema }),
     ack: MessageSchema,
     summary: "Send a message to a group",
   },
@@ -65,6 +65,14 @@ export const serverEvents = {
   newDM: { payload: MessageSchema, summary: "A direct message, to every device of sender and recipient" },
   dmNotification: { payload: DmNotificationSchema, summary: "A direct message, to the recipient's devices" },
   newGroupMessage: { payload: MessageSchema, summary: "A group message, to sockets that joined the group" },
+  e2eeCommit: {
+    payload: z.object({ conversationId: z.number().int(), epoch: z.number().int() }),
+    summary: "An MLS commit was accepted: the conversation is now at `epoch`, to its members' devices",
+  },
+  e2eeWelcome: {
+    payload: z.object({ conversationId: z.number().int(), deviceIds: z.array(z.number().int()) }),
+    summary: "Devices of yours were added to a conversation's MLS group: fetch their welcomes",
+  },
   presence: { payload: PresenceSchema, summary: "A friend went online or offline or changed status" },
   error: { payload: SocketErrorEventSchema, summary: "An event without an acknowledgement callback failed" },
   shutdown: {
