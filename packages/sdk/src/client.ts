@@ -8,6 +8,7 @@ import {
 import { call, callWithForm, type Transport } from "./http";
 import { sendIdempotent, type RetryOptions } from "./idempotency";
 import { Realtime, type RealtimeOptions } from "./realtime/realtime";
+import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
 import type { AvatarInput, CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
 
 const { health, auth, users, friends, groups, messages } = contract;
@@ -25,6 +26,8 @@ export interface ClientOptions {
   retry?: Partial<RetryOptions>;
   /** Options of `client.realtime`. */
   realtime?: RealtimeOptions;
+  /** End-to-end encryption (`client.e2ee`): where this device keeps its keys. */
+  e2ee?: E2eeOptions;
 }
 
 
@@ -58,6 +61,16 @@ export function createClient(options: ClientOptions) {
       selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
     },
     options.realtime,
+  );
+
+  const e2ee = new E2ee(
+    {
+      call: (endpoint, input) => call(transport, endpoint, input),
+      selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
+      realtime,
+      retry: options.retry,
+    },
+    options.e2ee,
   );
 
   return {
@@ -152,6 +165,9 @@ export function createClient(options: ClientOptions) {
 
     /** Socket.IO: live messages and presence, with reconnect and catch-up. Call `connect()` first. */
     realtime,
+
+    /** End-to-end encrypted messages (MLS): call `enable()` first; needs `createClient({ e2ee: { storage } })`. */
+    e2ee,
   };
 }
 

@@ -1,7 +1,10 @@
 import { errorStatus, type ErrorCode } from "@hestia/contracts";
 
-/** Codes the SDK reports on its own, beyond the API's: the server could not be reached, or did not answer in time. */
-export type ClientErrorCode = "NETWORK_ERROR" | "TIMEOUT";
+/**
+ * Codes the SDK reports on its own, beyond the API's: the server could not be reached, or did not answer
+ * in time; an encrypted message could not be decrypted; this device cannot encrypt for a conversation yet.
+ */
+export type ClientErrorCode = "NETWORK_ERROR" | "TIMEOUT" | "DECRYPTION_FAILED" | "E2EE_NOT_READY";
 
 /**
  * Every failure the SDK reports, from REST and socket acknowledgements alike: the HTTP status (0 when

@@ -1,4 +1,4 @@
-import type { ClientEvents, CreateGroupSchema, HistoryQuerySchema, SendMessageSchema, UpdateGroupSchema } from "@hestia/contracts";
+import type { ClientEvents, CreateGroupSchema, HistoryQuerySchema, UpdateGroupSchema } from "@hestia/contracts";
 import type { z } from "zod";
 
 /** Flattens an intersection so editors show one object type. */
@@ -11,8 +11,14 @@ type Params<S extends z.ZodType, Defaulted extends PropertyKey = never> = Simpli
 
 /** A history page: at most one of `before` / `after` (message ids), and `limit` (default 50, max 100). */
 export type HistoryQuery = Params<typeof HistoryQuerySchema, "limit">;
-/** A message to send; an idempotency key is added when none is given. */
-export type SendInput = Params<typeof SendMessageSchema>;
+/**
+ * A message to send: its text, or for an end-to-end encrypted message its MLS ciphertext (what
+ * `client.e2ee` sends); an idempotency key is added when none is given.
+ */
+export type SendInput = (
+  | { content: string; encrypted?: false; ciphertext?: undefined }
+  | { encrypted: true; ciphertext: string; content?: undefined }
+) & { idempotencyKey?: string };
 export type CreateGroupInput = Params<typeof CreateGroupSchema>;
 export type UpdateGroupInput = Params<typeof UpdateGroupSchema>;
 
@@ -24,7 +30,7 @@ export type EventPayload<E extends keyof ClientEvents> = Params<ClientEvents[E][
 /** What a successful acknowledgement of a socket event carries. */
 export type EventAck<E extends keyof ClientEvents> = z.output<ClientEvents[E]["ack"]>;
 
-export type SendDMInput = EventPayload<"sendDM">;
-export type SendGroupMessageInput = EventPayload<"sendGroupMessage">;
+export type SendDMInput = SendInput & { toId: number };
+export type SendGroupMessageInput = SendInput & { groupId: number };
 export type DMHistoryQuery = EventPayload<"getDMHistory">;
 export type GroupHistoryQuery = EventPayload<"getGroupHistory">;

@@ -19,7 +19,9 @@ describe("inferred types", () => {
     client.realtime.on("presence", (presence) => expectTypeOf(presence).toEqualTypeOf<Presence>());
     client.realtime.on("dmNotification", (note) => expectTypeOf(note.senderUsername).toBeString());
     client.realtime.on("error", (error) => expectTypeOf(error).toEqualTypeOf<HestiaError>());
-    expectTypeOf(client.realtime.sendDM).parameter(0).toEqualTypeOf<{ toId: number; content: string; idempotencyKey?: string }>();
+    expectTypeOf<{ toId: number; content: string }>().toExtend<Parameters<typeof client.realtime.sendDM>[0]>();
+    expectTypeOf<{ toId: number; encrypted: true; ciphertext: string }>().toExtend<Parameters<typeof client.realtime.sendDM>[0]>();
+    expectTypeOf<{ toId: number; content: string; ciphertext: string }>().not.toExtend<Parameters<typeof client.realtime.sendDM>[0]>();
     expectTypeOf(client.realtime.dmHistory({ otherId: 1 })).resolves.toEqualTypeOf<Message[]>();
   });
 
@@ -30,6 +32,6 @@ describe("inferred types", () => {
     void client.dms.send(1, {});
     // @ts-expect-error the owner role cannot be given
     void client.groups.setRole(1, 2, "OWNER");
-    expectTypeOf<HestiaError["code"]>().toEqualTypeOf<import("@hestia/contracts").ErrorCode | "NETWORK_ERROR" | "TIMEOUT">();
+    expectTypeOf<HestiaError["code"]>().toEqualTypeOf<import("@hestia/contracts").ErrorCode | "NETWORK_ERROR" | "TIMEOUT" | "DECRYPTION_FAILED" | "E2EE_NOT_READY">();
   });
 });

@@ -1,4 +1,5 @@
-import type { ClientEvents, DmNotification, Message, Presence, SocketErrorEvent } from "@hestia/contracts";
+import type { ClientEvents, DmNotification, Message, Presence, ServerEvents, SocketErrorEvent } from "@hestia/contracts";
+import type { z } from "zod";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { HestiaError, isErrorBody } from "../errors";
 import { sendIdempotent, type RetryOptions } from "../idempotency";
@@ -24,6 +25,10 @@ export interface RealtimeEvents {
   disconnected: { reason: string; willReconnect: boolean };
   /** After a reconnect, every followed conversation was read up to date; `messages` were delivered from history. */
   caughtUp: { messages: number };
+  /** An MLS commit was accepted in a conversation of yours (`client.e2ee` handles it). */
+  e2eeCommit: z.output<ServerEvents["e2eeCommit"]["payload"]>;
+  /** Devices of yours were added to a conversation's MLS group (`client.e2ee` handles it). */
+  e2eeWelcome: z.output<ServerEvents["e2eeWelcome"]["payload"]>;
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;
@@ -269,6 +274,8 @@ export class Realtime {
       }
     });
     socket.on("presence", (presence: Presence) => this.#events.emit("presence", presence));
+    socket.on("e2eeCommit", (event: RealtimeEvents["e2eeCommit"]) => this.#events.emit("e2eeCommit", event));
+    socket.on("e2eeWelcome", (event: RealtimeEvents["e2eeWelcome"]) => this.#events.emit("e2eeWelcome", event));
     socket.on("session", ({ serverTime }: { serverTime: string }) => {
       // Kept across automatic reconnects: conversations first seen later are read from this point.
       this.#since ??= Date.parse(serverTime) - CLOCK_SKEW_MS;

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import * as mls from "./mls";
+import { safetyNumber } from "./safety-number";
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const bytes = (value: string) => new TextEncoder().encode(value);
+
+async function device(identity: string) {
+  const keys = await mls.generateDeviceKeys();
+  return { identity, keys, keyPackage: await mls.generateKeyPackage(identity, keys) };
+}
+
+/** Alice creates a group and adds Bob (and Carol); everyone's group as they hold it. */
+async function groupOf(...names: string[]) {
+  const devices = await Promise.all(names.map((name) => device(name)));
+  const [creator, ...others] = devices;
+  let creatorGroup = await mls.createGroup("hestia:conversation:1", creator!.keyPackage);
+  const made = await mls.commit(creatorGroup, { add: others.map((other) => other.keyPackage.public) });
+  creatorGroup = made.group;
+  const joined = await Promise.all(others.map((other) => mls.joinFromWelcome(made.welcome!, other.keyPackage)));
+  return { devices, groups: [creatorGroup, ...joined] };
+}
+
+describe("MLS wrapper", () => {
+  it("delivers to every member, names the verified sender, and survives encoding", async () => {
+    const { groups } = await groupOf("alice", "bob", "carol");
+    const [alice, bob, carol] = groups as [mls.MlsGroup, mls.MlsGroup, mls.MlsGroup];
+    expect(mls.groupEpoch(alice)).toBe(1);
+    expect(mls.groupMembers(alice).map((member) => member.identity)).toEqual(["alice", "bob", "carol"]);
+    const sent = await mls.encrypt(alice, bytes("hello"));
+    expect(mls.peek(sent.ciphertext)).toEqual({ epoch: 1, contentType: "application", groupId: "hestia:conversation:1" });
+    expect(await mls.senderLeaf(bob, sent.ciphertext)).toBe(0);
+    const atBob = await mls.decrypt(mls.decodeGroup(mls.encodeGroup(bob)), sent.ciphertext);
+    expect(text(atBob.plaintext)).toBe("hello");
+    expect(atBob.sender.identity).toBe("alice");
+    expect(text((await mls.decrypt(carol, sent.ciphertext)).plaintext)).toBe("hello");
+  });
+
+  it("decrypts out of order within the window and refuses a replay", async () => {
+    const { groups } = await groupOf("alice", "bob");
+    let [alice, bob] = groups as [mls.MlsGroup, mls.MlsGroup];
+    const ciphertexts: string[] = [];
+    for (const word of ["one", "two", "three"]) {
+      const sent = await mls.encrypt(alice, bytes(word));
+      alice = sent.group;
+      ciphertexts.push(sent.ciphertext);
+    }
+    const read: string[] = [];
+    for (const index of [2, 0, 1]) {
+      const result = await mls.decrypt(bob, ciphertexts[index]!);
+      bob = result.group;
+      read.push(text(result.plaintext));
+    }
+    expect(read).toEqual(["three", "one", "two"]);
+    await expect(mls.decrypt(bob, ciphertexts[1]!)).rejects.toThrow();
+  });
+
+  it("decrypts a message of the previous epoch after a commit, and a removed member reads nothing new", async () => {
+    const { groups } = await groupOf("alice", "bob", "carol");
+    let [alice, bob, carol] = groups as [mls.MlsGroup, mls.MlsGroup, mls.MlsGroup];
+    const late = await mls.encrypt(carol, bytes("before the change"));
+    carol = late.group;
+    const removal = await mls.commit(alice, { remove: [2] });
+    alice = removal.group;
+    bob = await mls.applyCommit(bob, removal.commit);
+    const carolAfter = await mls.applyCommit(carol, removal.commit);
+    expect(mls.isActive(carolAfter)).toBe(false);
+    expect(text((await mls.decrypt(bob, late.ciphertext)).plaintext)).toBe("before the change");
+    const secret = await mls.encrypt(alice, bytes("after the change"));
+    expect(text((await mls.decrypt(bob, secret.ciphertext)).plaintext)).toBe("after the change");
+    await expect(mls.decrypt(carol, secret.ciphertext)).rejects.toThrow();
+    await expect(mls.decrypt(carolAfter, secret.ciphertext)).rejects.toThrow();
+  });
+
+  it("refuses material that is not what it claims to be", async () => {
+    const { groups, devices } = await groupOf("alice", "bob");
+    expect(() => mls.peek(devices[0]!.keyPackage.public)).toThrow(mls.MlsFormatError);
+    expect(() => mls.peek("AAAA")).toThrow(mls.MlsFormatError);
+    expect(() => mls.welcomeRefs("AAAA")).toThrow(mls.MlsFormatError);
+    await expect(mls.applyCommit(groups[1]!, "AAAA")).rejects.toThrow(mls.MlsFormatError);
+    expect(mls.keyPackageIdentity(devices[1]!.keyPackage.public)).toEqual({ identity: "bob", signaturePublicKey: devices[1]!.keys.publicKey });
+  });
+});
+
+describe("safety numbers", () => {
+  it("are the same from both sides and change with any key", async () => {
+    const [a, b, c] = await Promise.all([device("a"), device("b"), device("c")]);
+    const fromAlice = await safetyNumber([
+      { userId: 1, keys: [a!.keys.publicKey] },
+      { userId: 2, keys: [b!.keys.publicKey, c!.keys.publicKey] },
+    ]);
+    const fromBob = await safetyNumber([
+      { userId: 2, keys: [c!.keys.publicKey, b!.keys.publicKey] },
+      { userId: 1, keys: [a!.keys.publicKey] },
+    ]);
+    expect(fromAlice).toBe(fromBob);
+    expect(fromAlice).toMatch(/^(\d{5} ){11}\d{5}$/);
+    const withoutC = await safetyNumber([
+      { userId: 1, keys: [a!.keys.publicKey] },
+      { userId: 2, keys: [b!.keys.publicKey] },
+    ]);
+    expect(withoutC).not.toBe(fromAlice);
+  });
+});

@@ -1,0 +1,45 @@
+import { fromBase64 } from "./encoding";
+import { sha512 } from "./mls";
+
+const VERSION = "hestia-safety-number-v1";
+const ITERATIONS = 5_200;
+
+/**
+ * A 30-digit fingerprint of one user's device keys: SHA-512 iterated over the user id and the sorted
+ * signature keys (as Signal's safety numbers do, so guessing a matching set of keys is expensive).
+ */
+async function fingerprint(userId: number, keys: string[]): Promise<string> {
+  const encoder = new TextEncoder();
+  const sorted = [...keys].sort();
+  const identity = encoder.encode(`${VERSION}:${userId}:${sorted.length}`);
+  const keyBytes = sorted.map(fromBase64);
+  let hash = concat([identity, ...keyBytes]);
+  for (let i = 0; i < ITERATIONS; i++) hash = await sha512(concat([hash, ...keyBytes]));
+  let digits = "";
+  for (let chunk = 0; chunk < 6; chunk++) {
+    let value = 0;
+    for (let byte = 0; byte < 5; byte++) value = value * 256 + hash[chunk * 5 + byte]!;
+    digits += String(value % 100_000).padStart(5, "0");
+  }
+  return digits;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * The safety number of two users: both fingerprints, the lower user id's first, so both sides compute
+ * the same 60 digits (shown in groups of five).
+ */
+export async function safetyNumber(sides: { userId: number; keys: string[] }[]): Promise<string> {
+  const ordered = [...sides].sort((a, b) => a.userId - b.userId);
+  const digits = (await Promise.all(ordered.map((side) => fingerprint(side.userId, side.keys)))).join("");
+  return digits.match(/.{5}/g)!.join(" ");
+}
