@@ -38,6 +38,7 @@ try {
 
     step(`no Node.js built-ins in ${name} (it runs in browsers)`);
     for (const file of ["dist/index.js", "dist/index.cjs"]) {
+      // dist/node.* (the `/node` entry) may use Node.js; the main entry may not.
       const code = readFileSync(join(root, dir, file), "utf8");
       const builtin = /(?:from\s*|import\s*|require\(\s*|import\(\s*)["'](node:[\w/]+|fs|path|os|crypto|http|https|net|tls|stream|child_process)["']/.exec(code);
       if (builtin) must(1, `${name} ${file} imports ${builtin[1]}`);
@@ -62,10 +63,14 @@ try {
       compilerOptions: { strict: true, module: "esnext", moduleResolution: "bundler", target: "es2022", noEmit: true, skipLibCheck: false, types: [] },
       include: ["app.mts"],
     }),
-    "app.mts": `import { createClient, HestiaError, type Message, type Profile } from "@hestia/sdk";
+    "app.mts": `import { createClient, HestiaError, memoryStorage, type DecryptedMessage, type Message, type Profile } from "@hestia/sdk";
+import { fileStorage } from "@hestia/sdk/node";
 import { contract, MessageSchema } from "@hestia/contracts";
 
-const client = createClient({ baseUrl: "http://127.0.0.1:9" });
+const client = createClient({ baseUrl: "http://127.0.0.1:9", e2ee: { storage: memoryStorage() } });
+client.e2ee.on("message", (message: DecryptedMessage) => message.text.toUpperCase());
+const stored = createClient({ baseUrl: "http://127.0.0.1:9", e2ee: { storage: fileStorage("./keys") } });
+void stored;
 const me: Promise<Profile> = client.users.me();
 client.realtime.on("newDM", (message: Message) => message.content?.toUpperCase());
 // @ts-expect-error unknown event names do not type-check
@@ -81,14 +86,21 @@ import type { Group } from "@hestia/sdk";
 const group: Promise<Group> = createClient({ baseUrl: "http://127.0.0.1:9" }).groups.create({ name: "x" });
 void group.catch((error: unknown) => error instanceof HestiaError);
 `,
-    "run.mjs": `import { createClient, HestiaError } from "@hestia/sdk";
+    "run.mjs": `import { createClient, HestiaError, memoryStorage } from "@hestia/sdk";
+import { fileStorage } from "@hestia/sdk/node";
 import { contract } from "@hestia/contracts";
+// Loads the MLS implementation: enabling needs the server, so it fails with a network error.
+const e2eeError = await createClient({ baseUrl: "http://127.0.0.1:9", e2ee: { storage: memoryStorage() } }).e2ee.enable().catch((e) => e);
+if (!(e2eeError instanceof HestiaError) || e2eeError.code !== "NETWORK_ERROR") throw new Error("ESM: expected enable() to fail with NETWORK_ERROR, got " + e2eeError);
+if (typeof fileStorage("./keys").get !== "function") throw new Error("ESM: fileStorage missing");
 const error = await createClient({ baseUrl: "http://127.0.0.1:9" }).health().catch((e) => e);
 if (!(error instanceof HestiaError) || error.code !== "NETWORK_ERROR") throw new Error("ESM: expected a NETWORK_ERROR HestiaError, got " + error);
 if (contract.health.check.path !== "/health") throw new Error("ESM: contract missing");
 console.log("ESM ok:", error.code);
 `,
     "run.cjs": `const { createClient, HestiaError } = require("@hestia/sdk");
+const { fileStorage } = require("@hestia/sdk/node");
+if (typeof fileStorage("./keys").get !== "function") throw new Error("CJS: fileStorage missing");
 const { contract } = require("@hestia/contracts");
 createClient({ baseUrl: "http://127.0.0.1:9" }).health().catch((error) => {
   if (!(error instanceof HestiaError) || error.code !== "NETWORK_ERROR") throw new Error("CJS: expected a NETWORK_ERROR HestiaError, got " + error);

@@ -511,8 +511,9 @@ export class E2ee {
     this.#groups.set(conversation.conversationId, group);
     const accepted = await this.#publish(record, group, await this.#membershipChanges(conversation, {}));
     if (!accepted) {
-      // Another device created the group first: its welcome brings this one in, if it was ready.
+      // Another device created the group first: drop this one; the winner's welcome brings this device in, if it was ready.
       this.#groups.delete(conversation.conversationId);
+      await this.#options!.storage.delete(this.#key(device.userId, `conversation.${conversation.conversationId}`));
       const welcomes = await this.#session.call(e2ee.welcomes, { deviceId: device.deviceId });
       for (const welcome of welcomes.filter((candidate) => candidate.conversationId === conversation.conversationId)) await this.#join(welcome);
       return this.#record(conversation.conversationId);
@@ -696,12 +697,16 @@ export class E2ee {
     }
   }
 
+  #key(userId: number, key: string): string {
+    return `hestia-e2ee.${userId}.${key}`;
+  }
+
   async #load<T>(userId: number, key: string): Promise<T | undefined> {
-    const value = await this.#options!.storage.get(`hestia-e2ee.${userId}.${key}`);
+    const value = await this.#options!.storage.get(this.#key(userId, key));
     return value === undefined ? undefined : (JSON.parse(value) as T);
   }
 
   async #save(userId: number, key: string, value: unknown): Promise<void> {
-    await this.#options!.storage.set(`hestia-e2ee.${userId}.${key}`, JSON.stringify(value));
+    await this.#options!.storage.set(this.#key(userId, key), JSON.stringify(value));
   }
 }
