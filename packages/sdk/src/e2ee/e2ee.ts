@@ -3,6 +3,7 @@ import {
   deviceIdentity,
   mlsGroupId,
   parseDeviceIdentity,
+  type Device,
   type E2eeConversation,
   type Endpoint,
   type EndpointInput,
@@ -16,6 +17,7 @@ import { sendIdempotent, type RetryOptions } from "../idempotency";
 import { createEmitter } from "../realtime/emitter";
 import type { Realtime } from "../realtime/realtime";
 import * as mls from "./mls";
+import { listedDevices, rosterDiff, speaksFor, type ListedDevice } from "./roster";
 import { safetyNumber } from "./safety-number";
 import type { E2eeStorage } from "./storage";
 
@@ -95,6 +97,15 @@ const PAGE = 100;
 const MAX_COMMIT_ATTEMPTS = 6;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
+
+/** Who a key package speaks for, or undefined when it is not a key package. */
+function readKeyPackage(b64: string): { identity: string; signaturePublicKey: string } | undefined {
+  try {
+    return mls.keyPackageIdentity(b64);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The server accepted another commit first: this device's view of the group is one epoch behind. */
 const isEpochConflict = (error: unknown) => error instanceof HestiaError && error.code === "CONFLICT" && /epoch/i.test(error.message);
@@ -215,6 +226,29 @@ export class E2ee {
     ]);
   }
 
+  /** Your devices (this one included). */
+  async devices(): Promise<Device[]> {
+    await this.enable();
+    return this.#session.call(e2ee.devices, { userId: this.#device!.userId });
+  }
+
+  /**
+   * Removes one of your devices (a lost phone): the server forgets it, and this device takes it out of
+   * the groups of every conversation it is in, so it cannot read what is sent afterwards. Removing this
+   * device itself also deletes its keys from storage.
+   */
+  async removeDevice(deviceId: number): Promise<void> {
+    await this.enable();
+    const device = this.#device!;
+    await this.#session.call(e2ee.removeDevice, { deviceId });
+    if (deviceId === device.deviceId) return this.#forget();
+    for (const conversationId of [...device.conversations]) {
+      await this.#withLock(conversationId, async () => {
+        if ((await this.#record(conversationId))?.state) await this.#ensureGroup(await this.#conversation(conversationId));
+      }).catch((error: unknown) => this.#report(error));
+    }
+  }
+
   /** Joins conversations this device was added to and reads every conversation's new messages. */
   async sync(): Promise<void> {
     await this.enable();
@@ -247,6 +281,19 @@ export class E2ee {
     await this.#session.realtime.connect().catch((error: unknown) => this.#report(error));
     await this.#syncAll();
     return { deviceId: device.deviceId };
+  }
+
+  /** Deletes this device's keys and group states from storage and stops listening. */
+  async #forget(): Promise<void> {
+    const device = this.#device!;
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    const { storage } = this.#options!;
+    for (const conversationId of device.conversations) await storage.delete(this.#key(device.userId, `conversation.${conversationId}`));
+    await storage.delete(this.#key(device.userId, "keyPackages"));
+    await storage.delete(this.#key(device.userId, "device"));
+    this.#groups.clear();
+    this.#device = undefined;
+    this.#enabling = undefined;
   }
 
   #listen(): void {
@@ -580,30 +627,16 @@ export class E2ee {
    */
   async #membershipChanges(info: E2eeConversation, users: { add?: number[]; remove?: number[] }): Promise<Changes> {
     const self = this.#device!;
-    const group = this.#groups.get(info.conversationId)!;
-    const removedUsers = new Set(users.remove ?? []);
-    const wanted = new Map<string, { userId: number; deviceId: number; signaturePublicKey: string }>();
-    for (const member of info.members) {
-      if (removedUsers.has(member.userId)) continue;
-      for (const device of member.devices) wanted.set(deviceIdentity(member.userId, device.id), { userId: member.userId, deviceId: device.id, signaturePublicKey: device.signaturePublicKey });
-    }
+    const wanted = listedDevices(info, users.remove);
     for (const userId of users.add ?? []) {
-      const devices = await this.#session.call(e2ee.devices, { userId });
-      for (const device of devices) wanted.set(deviceIdentity(userId, device.id), { userId, deviceId: device.id, signaturePublicKey: device.signaturePublicKey });
+      for (const device of await this.#session.call(e2ee.devices, { userId })) {
+        wanted.set(deviceIdentity(userId, device.id), { userId, deviceId: device.id, signaturePublicKey: device.signaturePublicKey });
+      }
     }
-    const ownIdentity = deviceIdentity(self.userId, self.deviceId);
-    wanted.delete(ownIdentity);
-    const leaves = mls.groupMembers(group).filter((member) => member.identity !== ownIdentity);
-    const present = new Set<string>();
-    const remove: number[] = [];
-    for (const leaf of leaves) {
-      const expected = wanted.get(leaf.identity);
-      if (expected && expected.signaturePublicKey === leaf.signaturePublicKey) present.add(leaf.identity);
-      else remove.push(leaf.leafIndex);
-    }
-    const missing = [...wanted.entries()].filter(([identity]) => !present.has(identity)).map(([, device]) => device);
+    const group = this.#groups.get(info.conversationId)!;
+    const { remove, missing } = rosterDiff(mls.groupMembers(group), wanted, deviceIdentity(self.userId, self.deviceId));
     const add: Changes["add"] = [];
-    const byUser = new Map<number, typeof missing>();
+    const byUser = new Map<number, ListedDevice[]>();
     for (const device of missing) byUser.set(device.userId, [...(byUser.get(device.userId) ?? []), device]);
     for (const [userId, devices] of byUser) {
       let claimed: EndpointOutput<typeof e2ee.claimKeyPackages> = [];
@@ -616,15 +649,8 @@ export class E2ee {
       }
       for (const claim of claimed) {
         const device = devices.find((candidate) => candidate.deviceId === claim.deviceId);
-        let speaksFor: { identity: string; signaturePublicKey: string } | undefined;
-        try {
-          speaksFor = mls.keyPackageIdentity(claim.keyPackage);
-        } catch {
-          speaksFor = undefined;
-        }
         // A package that does not speak for the listed device and key is not added.
-        if (!device || speaksFor?.identity !== deviceIdentity(userId, claim.deviceId) || speaksFor.signaturePublicKey !== device.signaturePublicKey) continue;
-        add.push({ deviceId: claim.deviceId, keyPackage: claim.keyPackage });
+        if (device && speaksFor(readKeyPackage(claim.keyPackage), device)) add.push({ deviceId: claim.deviceId, keyPackage: claim.keyPackage });
       }
     }
     const members = users.add?.length || users.remove?.length ? { add: users.add ?? [], remove: users.remove ?? [] } : undefined;
