@@ -147,7 +147,7 @@ export const groupsContract = {
     auth: true,
     summary: "Remove a member (admins), or leave (yourself). The owner cannot be removed.",
     tags: ["groups"],
-    errors: ["FORBIDDEN", "NOT_FOUND"],
+    errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT"],
   }),
   setRole: endpoint({
     method: "PATCH",

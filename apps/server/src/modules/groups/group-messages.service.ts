@@ -1,23 +1,28 @@
 import type { Message, SendMessage } from "@hestia/contracts";
 import type { Actor, Deps } from "../../deps";
 import { Prisma } from "@hestia/db";
+import { AppError } from "../../errors";
+import { epochMoved, messageBody } from "../messages/message-body";
 import { GuardRefused, loadHistory, storeAndAnnounce, type HistoryOptions } from "../messages/message-store";
 import { groupNotFound, requireMember } from "./groups.policy";
 
 const groupRef = (groupId: number) => ({ id: groupId, kind: "GROUP", directKey: null });
 
 export async function sendGroupMessage(deps: Deps, actor: Actor, groupId: number, input: SendMessage): Promise<Message> {
+  const { body, epoch } = messageBody(groupId, input);
+  // An encrypted group takes only ciphertext, and ciphertext only of its current MLS epoch.
+  const accepts = epoch === undefined ? Prisma.sql`\`c\`.\`encrypted\` = 0` : Prisma.sql`\`c\`.\`mlsEpoch\` = ${epoch}`;
   try {
     return await storeAndAnnounce(
       deps.db,
       {
         conversation: groupRef(groupId),
         sender: actor,
-        content: input.content,
+        body,
         idempotencyKey: input.idempotencyKey,
         // A member of this group at the moment of writing, checked by the INSERT itself.
         guard: Prisma.sql`EXISTS (SELECT 1 FROM \`Membership\` AS \`m\` JOIN \`Conversation\` AS \`c\` ON \`c\`.\`id\` = \`m\`.\`conversationId\`
-          WHERE \`m\`.\`conversationId\` = ${groupId} AND \`m\`.\`userId\` = ${actor.id} AND \`c\`.\`kind\` = 'GROUP')`,
+          WHERE \`m\`.\`conversationId\` = ${groupId} AND \`m\`.\`userId\` = ${actor.id} AND \`c\`.\`kind\` = 'GROUP' AND ${accepts})`,
       },
       (message) => {
         deps.broadcaster.groupMessage({ ...message, groupId });
@@ -25,9 +30,17 @@ export async function sendGroupMessage(deps: Deps, actor: Actor, groupId: number
       },
     );
   } catch (error) {
-    if (error instanceof GuardRefused) throw groupNotFound();
+    if (error instanceof GuardRefused) throw await whyRefused(deps, actor, groupId, epoch);
     throw error;
   }
+}
+
+/** Why the INSERT's guard refused a group message: not a member (404), plaintext to an encrypted group, or a stale epoch. */
+async function whyRefused(deps: Deps, actor: Actor, groupId: number, epoch: number | undefined): Promise<AppError> {
+  const { encrypted } = await requireMember(deps.db, groupId, actor.id);
+  if (epoch !== undefined) return epochMoved();
+  if (encrypted) return new AppError("BAD_REQUEST", "This group accepts only end-to-end encrypted messages");
+  return groupNotFound();
 }
 
 export async function groupHistory(deps: Deps, actor: Actor, groupId: number, options: HistoryOptions): Promise<Message[]> {

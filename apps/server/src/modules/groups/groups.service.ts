@@ -2,16 +2,15 @@ import type { Group, GroupDetails, GroupRole, Membership } from "@hestia/contrac
 import { isUniqueViolation } from "@hestia/db";
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { AppError } from "../../errors";
-import { areFriends } from "../friends/friends.policy";
 import { profileSelect, toProfile } from "../users/profile";
-import { requireUser } from "../users/users.policy";
-import { requireAdmin, requireMember } from "./groups.policy";
+import { alreadyMember, membershipThroughCommits, requireAddable, requireAdmin, requireMember, requireRemovable } from "./groups.policy";
 
 const groupSelect = {
   id: true,
   name: true,
   description: true,
   isPrivate: true,
+  encrypted: true,
   createdAt: true,
   createdById: true,
   _count: { select: { memberships: true } },
@@ -22,6 +21,7 @@ type GroupRow = {
   name: string | null;
   description: string | null;
   isPrivate: boolean;
+  encrypted: boolean;
   createdAt: Date;
   createdById: number | null;
   _count: { memberships: number };
@@ -33,6 +33,7 @@ function toGroup(row: GroupRow, role: GroupRole): Group {
     name: row.name ?? "",
     description: row.description,
     isPrivate: row.isPrivate,
+    encrypted: row.encrypted,
     createdAt: row.createdAt.toISOString(),
     createdById: row.createdById,
     role,
@@ -47,7 +48,7 @@ function toMembership(row: { conversationId: number; userId: number; role: strin
 export async function createGroup(
   deps: Deps,
   actor: Actor,
-  input: { name: string; description?: string; isPrivate?: boolean },
+  input: { name: string; description?: string; isPrivate?: boolean; encrypted?: boolean },
 ): Promise<Group> {
   const row = await deps.db.conversation.create({
     data: {
@@ -55,6 +56,7 @@ export async function createGroup(
       name: input.name,
       description: input.description ?? null,
       isPrivate: input.isPrivate ?? false,
+      encrypted: input.encrypted ?? false,
       createdById: actor.id,
       memberships: { create: { userId: actor.id, role: "OWNER" } },
     },
@@ -115,16 +117,14 @@ export async function deleteGroup(deps: Deps, actor: Actor, groupId: number): Pr
 }
 
 export async function addMember(deps: Deps, actor: Actor, groupId: number, userId: number): Promise<Membership> {
-  await requireAdmin(deps.db, groupId, actor.id);
-  await requireUser(deps.db, userId);
-  if (userId !== actor.id && !(await areFriends(deps.db, actor.id, userId))) {
-    throw new AppError("FORBIDDEN", "You can only add your friends");
-  }
+  const { encrypted } = await requireAdmin(deps.db, groupId, actor.id);
+  if (encrypted) throw membershipThroughCommits();
+  await requireAddable(deps.db, actor.id, userId);
   try {
     const row = await deps.db.membership.create({ data: { conversationId: groupId, userId, role: "MEMBER" } });
     return toMembership(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("CONFLICT", "Already a member of this group");
+    if (isUniqueViolation(error)) throw alreadyMember();
     throw error;
   }
 }
@@ -132,12 +132,9 @@ export async function addMember(deps: Deps, actor: Actor, groupId: number, userI
 /** Removes a member (admins; only the owner removes admins) or, for yourself, leaves. The owner stays. */
 export async function removeMember(deps: Deps, actor: Actor, groupId: number, userId: number): Promise<void> {
   const own = await requireMember(deps.db, groupId, actor.id);
+  if (own.encrypted && userId !== actor.id) throw membershipThroughCommits();
   const target = userId === actor.id ? own : await findMembership(deps, groupId, userId);
-  if (target.role === "OWNER") throw new AppError("FORBIDDEN", "The owner cannot be removed; delete the group instead");
-  if (userId !== actor.id) {
-    const allowed = own.role === "OWNER" || (own.role === "ADMIN" && target.role === "MEMBER");
-    if (!allowed) throw new AppError("FORBIDDEN", "Only the group's admins can remove members, and only the owner removes admins");
-  }
+  requireRemovable(actor.id, own.role, { userId, role: target.role });
   await deps.db.membership.deleteMany({ where: { conversationId: groupId, userId } });
   deps.broadcaster.evictFromGroup(groupId, [userId]);
 }

@@ -4,6 +4,7 @@ import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { areFriends, friendPair } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
+import { epochMoved, messageBody } from "./message-body";
 import { GuardRefused, loadHistory, storeAndAnnounce, type ConversationRef, type HistoryOptions } from "./message-store";
 
 const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
@@ -60,21 +61,34 @@ async function directConversation(deps: Deps, a: number, b: number): Promise<Con
   return conversation;
 }
 
+/** The direct conversation with a friend, created on first use (400 yourself, 403 not a friend, 404 unknown user). */
+export async function friendConversation(deps: Deps, actor: Actor, otherId: number): Promise<ConversationRef> {
+  refuseSelf(actor, otherId);
+  if (!(await areFriends(deps.db, actor.id, otherId))) throw await notFriends(deps, otherId);
+  return directConversation(deps, actor.id, otherId);
+}
+
 /** Sends a direct message to a friend and broadcasts it once stored. */
 export async function sendDirect(deps: Deps, actor: Actor, recipientId: number, input: SendMessage): Promise<Message> {
   refuseSelf(actor, recipientId);
   const conversation = await directConversation(deps, actor.id, recipientId);
+  const { body, epoch } = messageBody(conversation.id, input);
   const { userLowId, userHighId } = friendPair(actor.id, recipientId);
+  // Friends at the moment of writing (and, encrypted, still in the ciphertext's epoch), checked by the INSERT itself.
+  const friends = Prisma.sql`EXISTS (SELECT 1 FROM \`Friendship\` WHERE \`userLowId\` = ${userLowId} AND \`userHighId\` = ${userHighId})`;
+  const guard =
+    epoch === undefined
+      ? friends
+      : Prisma.sql`${friends} AND EXISTS (SELECT 1 FROM \`Conversation\` WHERE \`id\` = ${conversation.id} AND \`mlsEpoch\` = ${epoch})`;
   try {
     return await storeAndAnnounce(
       deps.db,
       {
         conversation,
         sender: actor,
-        content: input.content,
+        body,
         idempotencyKey: input.idempotencyKey,
-        // Friends at the moment of writing, checked by the INSERT itself.
-        guard: Prisma.sql`EXISTS (SELECT 1 FROM \`Friendship\` WHERE \`userLowId\` = ${userLowId} AND \`userHighId\` = ${userHighId})`,
+        guard,
       },
       (message) => {
         deps.broadcaster.directMessage({ ...message, recipientId });
@@ -82,7 +96,10 @@ export async function sendDirect(deps: Deps, actor: Actor, recipientId: number, 
       },
     );
   } catch (error) {
-    if (error instanceof GuardRefused) throw await notFriends(deps, recipientId);
+    if (error instanceof GuardRefused) {
+      if (epoch !== undefined && (await areFriends(deps.db, actor.id, recipientId))) throw epochMoved();
+      throw await notFriends(deps, recipientId);
+    }
     throw error;
   }
 }

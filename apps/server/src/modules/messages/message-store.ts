@@ -16,6 +16,7 @@ const messageSelect = {
   seq: true,
   senderId: true,
   content: true,
+  ciphertext: true,
   encrypted: true,
   createdAt: true,
   sender: { select: { username: true } },
@@ -27,13 +28,14 @@ type MessageRow = {
   seq: number;
   senderId: number;
   content: string | null;
+  ciphertext: string | null;
   encrypted: boolean;
   createdAt: Date;
   sender: { username: string };
 };
 
 /** The other user of a direct conversation whose key is "<low>:<high>". */
-function otherParticipant(directKey: string, userId: number): number {
+export function otherParticipant(directKey: string, userId: number): number {
   const [low, high] = directKey.split(":").map(Number) as [number, number];
   return low === userId ? high : low;
 }
@@ -49,15 +51,19 @@ export function toMessage(row: MessageRow, conversation: ConversationRef): Messa
     conversationId: row.conversationId,
     encrypted: row.encrypted,
   };
+  if (row.encrypted && row.ciphertext !== null) message.ciphertext = row.ciphertext;
   if (conversation.kind === "GROUP") message.groupId = conversation.id;
   else if (conversation.directKey) message.recipientId = otherParticipant(conversation.directKey, row.senderId);
   return message;
 }
 
+/** What a message carries: plain text, or the MLS ciphertext of an end-to-end encrypted message. */
+export type MessageBody = { encrypted: false; content: string } | { encrypted: true; ciphertext: string };
+
 export interface NewMessage {
   conversation: ConversationRef;
   sender: { id: number; username: string };
-  content: string;
+  body: MessageBody;
   idempotencyKey?: string;
   /**
    * An SQL condition checked by the INSERT itself (the sender may write here: friends, member), so the
@@ -78,7 +84,9 @@ const MAX_ATTEMPTS = 50;
  * retry. A send repeating an idempotency key returns the original message with `created: false`.
  */
 export async function storeMessage(db: Db, input: NewMessage): Promise<{ message: Message; created: boolean }> {
-  const { conversation, sender, content, idempotencyKey } = input;
+  const { conversation, sender, body, idempotencyKey } = input;
+  const content = body.encrypted ? null : body.content;
+  const ciphertext = body.encrypted ? body.ciphertext : null;
   const senderId = sender.id;
   const original = async () => {
     if (!idempotencyKey) return undefined;
@@ -97,10 +105,11 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
     try {
       const createdAt = new Date();
       const [inserted] = await db.$queryRaw<{ id: number | bigint; seq: number | bigint }[]>`
-        INSERT INTO \`Message\` (\`conversationId\`, \`seq\`, \`senderId\`, \`content\`, \`encrypted\`, \`idempotencyKey\`, \`createdAt\`)
+        INSERT INTO \`Message\` (\`conversationId\`, \`seq\`, \`senderId\`, \`content\`, \`ciphertext\`, \`encrypted\`, \`idempotencyKey\`, \`createdAt\`)
         SELECT \`next\`.* FROM (
           SELECT ${conversation.id} AS \`conversationId\`, COALESCE(MAX(\`seq\`), 0) + 1 AS \`seq\`, ${senderId} AS \`senderId\`,
-            ${content} AS \`content\`, ${false} AS \`encrypted\`, ${idempotencyKey ?? null} AS \`idempotencyKey\`, ${createdAt} AS \`createdAt\`
+            ${content} AS \`content\`, ${ciphertext} AS \`ciphertext\`, ${body.encrypted} AS \`encrypted\`,
+            ${idempotencyKey ?? null} AS \`idempotencyKey\`, ${createdAt} AS \`createdAt\`
           FROM \`Message\` WHERE \`conversationId\` = ${conversation.id}
         ) AS \`next\` WHERE ${guard}
         RETURNING \`id\`, \`seq\``;
@@ -112,7 +121,8 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
         seq: Number(inserted!.seq),
         senderId,
         content,
-        encrypted: false,
+        ciphertext,
+        encrypted: body.encrypted,
         createdAt,
         sender: { username: sender.username },
       };
