@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "./logger";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
+import { createKeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import { setPresence } from "./modules/presence/presence.service";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
@@ -52,6 +53,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const db: Db = createDb(target);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const tokens = createTokenService(db, config.jwt);
+  const sharedCounters = redis && { client: redis.client, prefix: config.redisPrefix };
   // The request handler is registered before Socket.IO attaches, so Socket.IO sees /socket.io/ requests
   // (HTTP long-polling) first and passes every other request on to it.
   let handleRequest: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -68,7 +70,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     config,
     logger,
     tokens,
-    authLimiter: createAuthRateLimiter(config.authRateLimit, redis && { client: redis.client, prefix: config.redisPrefix }),
+    authLimiter: createAuthRateLimiter(config.authRateLimit, sharedCounters),
+    keyPackageClaimLimiter: createKeyPackageClaimLimiter(config.keyPackageClaimsPerMinute, sharedCounters),
     broadcaster,
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
     push,

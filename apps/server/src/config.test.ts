@@ -14,6 +14,7 @@ describe("loadConfig", () => {
     expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
     expect(config.corsOrigins).toBe("*");
     expect(config.uploadDir).toBe(`${config.dataDir}/uploads`);
+    expect(config.keyPackageClaimsPerMinute).toBe(60);
   });
 
   it("generates a different secret each start when none is set", () => {
@@ -26,12 +27,12 @@ describe("loadConfig", () => {
 
   it("names every bad variable at once", () => {
     try {
-      loadConfig({ PORT: "eighty", JWT_SECRET: "short", NODE_ENV: "staging", AUTH_RATE_LIMIT_PER_IP: "0" });
+      loadConfig({ PORT: "eighty", JWT_SECRET: "short", NODE_ENV: "staging", AUTH_RATE_LIMIT_PER_IP: "0", KEY_PACKAGE_CLAIMS_PER_MINUTE: "-1" });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join("\n");
-      for (const name of ["PORT", "JWT_SECRET", "NODE_ENV", "AUTH_RATE_LIMIT_PER_IP"]) expect(problems).toContain(name);
+      for (const name of ["PORT", "JWT_SECRET", "NODE_ENV", "AUTH_RATE_LIMIT_PER_IP", "KEY_PACKAGE_CLAIMS_PER_MINUTE"]) expect(problems).toContain(name);
     }
   });
 

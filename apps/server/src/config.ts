@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
   AUTH_RATE_LIMIT_PER_IP: positiveInt(30),
   AUTH_RATE_LIMIT_PER_USERNAME: positiveInt(10),
+  /** Key-package claims per user and minute (each claim uses up other people's one-time key packages). */
+  KEY_PACKAGE_CLAIMS_PER_MINUTE: positiveInt(60),
   BODY_LIMIT: z.string().default("100kb"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Firebase service account for push notifications: the JSON itself, or the path of its file. */
@@ -66,6 +68,7 @@ export interface Config {
   corsOrigins: "*" | string[];
   trustProxy: boolean | number | string;
   authRateLimit: { windowSeconds: number; perIp: number; perUsername: number };
+  keyPackageClaimsPerMinute: number;
   bodyLimit: string;
   logLevel: string;
   push: PushConfig;
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perIp: vars.AUTH_RATE_LIMIT_PER_IP,
       perUsername: vars.AUTH_RATE_LIMIT_PER_USERNAME,
     },
+    keyPackageClaimsPerMinute: vars.KEY_PACKAGE_CLAIMS_PER_MINUTE,
     bodyLimit: vars.BODY_LIMIT,
     logLevel: vars.LOG_LEVEL,
     push: parsePushConfig(vars.FIREBASE_SERVICE_ACCOUNT, vars.GOOGLE_APPLICATION_CREDENTIALS),

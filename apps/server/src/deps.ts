@@ -4,6 +4,7 @@ import type { Logger } from "./logger";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
+import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import type { PushService } from "./modules/push/push.service";
 import type { Broadcaster } from "./realtime/broadcaster";
 import type { PresenceStore } from "./realtime/presence-store";
@@ -16,6 +17,7 @@ export interface Deps {
   logger: Logger;
   tokens: TokenService;
   authLimiter: AuthRateLimiter;
+  keyPackageClaimLimiter: KeyPackageClaimLimiter;
   broadcaster: Broadcaster;
   avatars: AvatarStore;
   push: PushService;

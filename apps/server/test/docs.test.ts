@@ -62,6 +62,18 @@ describe("API documentation", () => {
         "GET /messages/direct/{userId}",
         "POST /messages/direct/{userId}",
         "GET /uploads/avatars/{filename}",
+        "POST /e2ee/devices",
+        "GET /e2ee/devices",
+        "GET /e2ee/devices/{deviceId}",
+        "DELETE /e2ee/devices/{deviceId}",
+        "POST /e2ee/devices/{deviceId}/key-packages",
+        "POST /e2ee/key-packages/claim",
+        "POST /e2ee/direct/{userId}",
+        "GET /e2ee/conversations/{conversationId}",
+        "POST /e2ee/conversations/{conversationId}/commits",
+        "GET /e2ee/conversations/{conversationId}/commits",
+        "GET /e2ee/devices/{deviceId}/welcomes",
+        "DELETE /e2ee/welcomes/{id}",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
@@ -78,6 +90,10 @@ describe("API documentation", () => {
       expect.objectContaining({ type: "string", format: "binary" }),
     );
     expect(Object.keys(picture.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "413", "415"]));
+    const commit = paths["/e2ee/conversations/{conversationId}/commits"]!.post;
+    expect(Object.keys(commit.responses)).toEqual(expect.arrayContaining(["201", "400", "401", "403", "404", "409"]));
+    expect(Object.keys(paths["/e2ee/key-packages/claim"]!.post.responses)).toContain("429");
+    expect(Object.keys(paths["/groups/{id}/members/{userId}"]!.delete.responses)).toContain("409");
   });
 
   it("/docs serves an interactive reference whose assets come from this server", async () => {

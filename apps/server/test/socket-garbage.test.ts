@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { clientEvents } from "@hestia/contracts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { befriend, collect, connect, emitAck, eventually, registerUser, startServer, type TestServer } from "./helpers";
@@ -28,6 +29,15 @@ const garbage: unknown[] = [
   { toId: 1, content: "" },
   { toId: 1, content: 42 },
   { toId: 1, content: "x".repeat(5000) },
+  { toId: 1, encrypted: true },
+  { toId: 1, encrypted: true, ciphertext: "not base64!" },
+  { toId: 1, encrypted: true, ciphertext: "AAAA" },
+  { toId: 1, encrypted: "yes", ciphertext: "AAAA" },
+  { toId: 1, content: "hi", ciphertext: "AAAA" },
+  { toId: 1, encrypted: true, content: "hi", ciphertext: "AAAA" },
+  { toId: 1, encrypted: true, ciphertext: "A".repeat(70_000) },
+  { groupId: 1, encrypted: true, ciphertext: "AAAAAAAA" },
+  { groupId: 1, encrypted: false, ciphertext: "AAAA" },
   { otherId: 1, before: 1, after: 2 },
   { otherId: 1, limit: 1000 },
   { groupId: 1, limit: "many" },
@@ -61,6 +71,11 @@ it(`answers ${garbage.length} kinds of garbage on every client event, then serve
     }
   }
   await eventually(() => expect(errors).toHaveLength(failures));
+  // Well-formed payloads whose ciphertext is no MLS application message of the conversation: a 400, never a 500.
+  const ciphertexts = ["AAAA", randomBytes(300).toString("base64"), Buffer.from([0, 1, 0, 2, 0, 0, 0, 0]).toString("base64")];
+  for (const ciphertext of ciphertexts) {
+    expect(await emitAck(socket, "sendDM", { toId: receiver.id, encrypted: true, ciphertext }), ciphertext).toMatchObject({ code: "VALIDATION_ERROR" });
+  }
   expect(errors.every((error) => error.code !== "INTERNAL_ERROR")).toBe(true);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 

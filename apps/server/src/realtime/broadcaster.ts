@@ -9,6 +9,10 @@ export interface Broadcaster {
   directMessage(message: Message & { recipientId: number }): void;
   /** `newGroupMessage` to the sockets that joined the group. */
   groupMessage(message: Message & { groupId: number }): void;
+  /** `e2eeCommit` to every device of these users (a conversation's members): its MLS epoch moved on. */
+  e2eeCommit(toUserIds: number[], payload: { conversationId: number; epoch: number }): void;
+  /** `e2eeWelcome` to the devices of one user, naming which of them a commit added (only that user's). */
+  e2eeWelcome(userId: number, payload: { conversationId: number; deviceIds: number[] }): void;
   /** Makes every socket of these users leave the group's room (removal, group deletion). */
   evictFromGroup(groupId: number, userIds: number[]): void;
   /** Disconnects every socket of a user (account deleted). */

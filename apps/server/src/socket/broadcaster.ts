@@ -19,6 +19,12 @@ export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
     groupMessage(message) {
       io.to(groupRoom(message.groupId)).emit("newGroupMessage", message);
     },
+    e2eeCommit(toUserIds, payload) {
+      if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("e2eeCommit", payload);
+    },
+    e2eeWelcome(userId, payload) {
+      io.to(userRoom(userId)).emit("e2eeWelcome", payload);
+    },
     evictFromGroup(groupId, userIds) {
       if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(groupRoom(groupId));
     },

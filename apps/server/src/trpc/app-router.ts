@@ -4,6 +4,7 @@ import { usersRouter } from "../modules/users/users.router";
 import { friendsRouter } from "../modules/friends/friends.router";
 import { groupsRouter } from "../modules/groups/groups.router";
 import { messagesRouter } from "../modules/messages/messages.router";
+import { e2eeRouter } from "../modules/e2ee/e2ee.router";
 import { router } from "./init";
 
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   friends: friendsRouter,
   groups: groupsRouter,
   messages: messagesRouter,
+  e2ee: e2eeRouter,
 });
 
 /** The server's router type, for `@trpc/client` users of `/trpc`. */

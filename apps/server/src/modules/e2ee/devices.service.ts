@@ -1,0 +1,57 @@
+import { MAX_DEVICES_PER_USER, type Device, type OwnDevice } from "@hestia/contracts";
+import type { Db } from "@hestia/db";
+import type { Actor, Deps } from "../../deps";
+import { AppError } from "../../errors";
+import { lockRow, transact } from "../../transaction";
+import { deviceNotFound, deviceSelect, requireDeviceViewer, requireOwnDevice, type DeviceRow } from "./e2ee.policy";
+import { checkSignaturePublicKey } from "./mls-wire";
+
+export function toDevice(row: DeviceRow): Device {
+  return {
+    id: row.id,
+    userId: row.userId,
+    name: row.name,
+    signaturePublicKey: row.signaturePublicKey,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** A device of the actor with its key-package stock. */
+export async function toOwnDevice(db: Db, row: DeviceRow): Promise<OwnDevice> {
+  const [keyPackages, lastResorts] = await Promise.all([
+    db.mlsKeyPackage.count({ where: { deviceId: row.id, lastResort: false } }),
+    db.mlsKeyPackage.count({ where: { deviceId: row.id, lastResort: true } }),
+  ]);
+  return { ...toDevice(row), keyPackages, hasLastResort: lastResorts > 0 };
+}
+
+export async function registerDevice(deps: Deps, actor: Actor, input: { signaturePublicKey: string; name?: string }): Promise<Device> {
+  checkSignaturePublicKey(input.signaturePublicKey);
+  const row = await transact(deps.db, async (tx) => {
+    await lockRow(tx, "User", actor.id);
+    if ((await tx.device.count({ where: { userId: actor.id } })) >= MAX_DEVICES_PER_USER) {
+      return new AppError("CONFLICT", `You have ${MAX_DEVICES_PER_USER} devices, the most allowed: remove one first`);
+    }
+    return tx.device.create({
+      data: { userId: actor.id, name: input.name ?? "", signaturePublicKey: input.signaturePublicKey },
+      select: deviceSelect,
+    });
+  });
+  return toDevice(row);
+}
+
+export async function listDevices(deps: Deps, actor: Actor, userId: number): Promise<Device[]> {
+  await requireDeviceViewer(deps.db, actor.id, userId);
+  const rows = await deps.db.device.findMany({ where: { userId }, select: deviceSelect, orderBy: { id: "asc" } });
+  return rows.map(toDevice);
+}
+
+export async function getOwnDevice(deps: Deps, actor: Actor, deviceId: number): Promise<OwnDevice> {
+  return toOwnDevice(deps.db, await requireOwnDevice(deps.db, actor.id, deviceId));
+}
+
+/** Removes one of the actor's devices; its key packages and pending welcomes go with it. */
+export async function removeDevice(deps: Deps, actor: Actor, deviceId: number): Promise<void> {
+  const { count } = await deps.db.device.deleteMany({ where: { id: deviceId, userId: actor.id } });
+  if (count === 0) throw deviceNotFound();
+}
