@@ -1,6 +1,6 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import cors from "cors";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Deps } from "../deps";
 import { avatarRoutes } from "../modules/avatars/avatars.http";
@@ -28,6 +28,7 @@ export function createExpressApp(deps: Deps): Express {
     }),
   );
   app.use(cors({ origin: config.corsOrigins === "*" ? "*" : config.corsOrigins, exposedHeaders: ["Retry-After"] }));
+  app.use(logRequests(deps));
   app.use(express.json({ limit: config.bodyLimit }));
 
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
@@ -49,4 +50,19 @@ export function createExpressApp(deps: Deps): Express {
   app.use(notFound);
   app.use(errorHandler(deps));
   return app;
+}
+
+/**
+ * One debug line per request once answered: method, path (never the query string or body, which may
+ * carry tokens or message content), status and duration.
+ */
+function logRequests({ logger }: Deps): RequestHandler {
+  return (req, res, next) => {
+    if (!logger.isLevelEnabled("debug")) return next();
+    const started = performance.now();
+    res.on("finish", () => {
+      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+    });
+    next();
+  };
 }

@@ -30,13 +30,17 @@ export function defineHandler<E extends keyof ClientEvents>(
   socket.on(event as keyof ClientEvents, (...args: unknown[]) => {
     const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
     const run = async () => {
+      const started = performance.now();
       try {
         const parsed = schema.safeParse(args[0]);
         if (!parsed.success) throw validationError(parsed.error.issues);
         const result = await handler(parsed.data as z.output<ClientEvents[E]["payload"]>);
         ack?.(result);
+        // The event's name and outcome only: payloads may carry message content.
+        deps.logger.debug({ event, socket: socket.id, ms: Math.round(performance.now() - started) }, "socket event");
       } catch (error) {
         const appError = toAppError(error);
+        deps.logger.debug({ event, socket: socket.id, code: appError.code }, "socket event failed");
         if (isInternal(appError)) deps.logger.error({ err: error, event }, "socket event failed");
         if (ack) ack(appError.toBody());
         else socket.emit("error", { ...appError.toBody(), event });
