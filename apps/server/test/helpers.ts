@@ -181,3 +181,5 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
 export { createDeployment, startServerProcess, type Deployment, type ServerProcess } from "./process";
 export { redisForTests, redisNamespace } from "./redis";
 export { startBalancer, type Balancer } from "./balancer";
+export { startFakeFcm, type FakeFcm } from "./fake-fcm";
+export { dumpDatabase, findSecret, memoryLogger } from "./inspect";
