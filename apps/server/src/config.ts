@@ -32,7 +32,7 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_USERNAME: positiveInt(10),
   /** Key-package claims per user and minute (each claim uses up other people's one-time key packages). */
   KEY_PACKAGE_CLAIMS_PER_MINUTE: positiveInt(60),
-  BODY_LIMIT: z.string().default("100kb"),
+  BODY_LIMIT: z.string().default("512kb"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Firebase service account for push notifications: the JSON itself, or the path of its file. */
   FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
