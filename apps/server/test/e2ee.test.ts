@@ -81,6 +81,28 @@ describe("end-to-end encryption", () => {
       expect((await api(server, "POST", "/e2ee/devices", { body: { signaturePublicKey: keys.signaturePublicKey } })).status).toBe(401);
     });
 
+    it("announces a user's device changes to the user and to everyone sharing a conversation with them, not to others", async () => {
+      const [dana, friend, stranger] = await Promise.all([registerUser(server, "dana"), registerUser(server, "friend"), registerUser(server, "stranger")]);
+      await befriend(server, dana, friend);
+      await befriend(server, dana, stranger);
+      // Friends with a direct conversation hear of it; a friend without any shared conversation does not.
+      expect((await api(server, "POST", `/e2ee/direct/${friend.id}`, { token: dana.token })).status).toBe(200);
+      const sockets = await Promise.all([dana, friend, stranger].map((user) => connect(server, user.token)));
+      try {
+        const [toDana, toFriend, toStranger] = sockets.map((socket) => collect(socket, "e2eeDevices"));
+        const device = await addDevice(server, dana);
+        await eventually(() => {
+          expect(toDana).toEqual([{ userId: dana.id }]);
+          expect(toFriend).toEqual([{ userId: dana.id }]);
+        });
+        expect((await api(server, "DELETE", `/e2ee/devices/${device.id}`, { token: dana.token })).status).toBe(204);
+        await eventually(() => expect(toFriend).toEqual([{ userId: dana.id }, { userId: dana.id }]));
+        expect(toStranger).toEqual([]);
+      } finally {
+        for (const socket of sockets) socket.disconnect();
+      }
+    });
+
     it(`allows ${MAX_DEVICES_PER_USER} devices per user, even when registered at once`, async () => {
       const user = await registerUser(server, "many");
       const keys = await signatureKeys();

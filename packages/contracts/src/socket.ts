@@ -73,6 +73,10 @@ export const serverEvents = {
     payload: z.object({ conversationId: z.number().int(), deviceIds: z.array(z.number().int()) }),
     summary: "Devices of yours were added to a conversation's MLS group: fetch their welcomes",
   },
+  e2eeDevices: {
+    payload: z.object({ userId: z.number().int() }),
+    summary: "Someone you share a conversation with (or you) added or removed a device: groups with them need a commit",
+  },
   presence: { payload: PresenceSchema, summary: "A friend went online or offline or changed status" },
   error: { payload: SocketErrorEventSchema, summary: "An event without an acknowledgement callback failed" },
   shutdown: {

@@ -157,16 +157,17 @@ describe("end-to-end encryption", () => {
     await alice.client.e2ee.sendDM(bob.id, "only for the first device");
     await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device"]));
 
+    // The new tablet can write at once: an online device of the conversation adds it as soon as it is registered.
     const bobTablet = await secondDevice(bob);
     expect(bobTablet.client.e2ee.deviceId).not.toBe(bob.client.e2ee.deviceId);
-    await alice.client.e2ee.sendDM(bob.id, "for both devices");
-    await vi.waitFor(() => expect(texts(bobTablet)).toEqual(["for both devices"]));
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "for both devices"]));
-    // The tablet's own sends reach the phone too, as the same user's other device.
     await bobTablet.client.e2ee.sendDM(alice.id, "from the tablet");
     await vi.waitFor(() => expect(texts(alice)).toEqual(["from the tablet"]));
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "for both devices", "from the tablet"]));
-    expect(bob.received[2]!.sender).toMatchObject({ userId: bob.id, deviceId: bobTablet.client.e2ee.deviceId });
+    // The tablet's sends reach the phone too, as the same user's other device.
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "from the tablet"]));
+    expect(bob.received[1]!.sender).toMatchObject({ userId: bob.id, deviceId: bobTablet.client.e2ee.deviceId });
+    await alice.client.e2ee.sendDM(bob.id, "for both devices");
+    await vi.waitFor(() => expect(texts(bobTablet)).toEqual(["for both devices"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "from the tablet", "for both devices"]));
     const numberWithTablet = await alice.client.e2ee.safetyNumber(bob.id);
     expect(numberWithTablet).toBe(await bob.client.e2ee.safetyNumber(alice.id));
 
@@ -208,38 +209,52 @@ describe("end-to-end encryption", () => {
     expect(restarted.errors).toEqual([]);
   });
 
-  it("concurrent commits converge: one is refused with 409 and retried", async () => {
-    const [alice, bob] = await Promise.all([enabledUser("alice"), enabledUser("bob")]);
+  it("concurrent commits converge: one is refused with 409, the other device applies it and goes on", async () => {
+    // Both first devices' commit requests are held until both are on their way: a real race for one epoch.
+    const commitAnswers: number[] = [];
+    const held: (() => void)[] = [];
+    let holding = false;
+    const racing: typeof fetch = async (input, init) => {
+      const isCommit = String(input).includes("/commits") && init?.method === "POST";
+      if (isCommit && holding) {
+        await new Promise<void>((release) => {
+          held.push(release);
+          if (held.length === 2) {
+            holding = false;
+            for (const go of held) go();
+          }
+        });
+      }
+      const response = await fetch(input, init);
+      if (isCommit) commitAnswers.push(response.status);
+      return response;
+    };
+    const aliceStorage = memoryStorage();
+    const bobStorage = memoryStorage();
+    const alice = watch(await signUp(server, "alice", { fetch: racing, e2ee: { storage: aliceStorage } }), aliceStorage);
+    const bob = watch(await signUp(server, "bob", { fetch: racing, e2ee: { storage: bobStorage } }), bobStorage);
+    await Promise.all([alice.client.e2ee.enable(), bob.client.e2ee.enable()]);
     await makeFriends(alice, bob);
     await alice.client.e2ee.sendDM(bob.id, "start");
     await vi.waitFor(() => expect(texts(bob)).toEqual(["start"]));
 
-    const commitAnswers: number[] = [];
-    const counting: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      if (String(input).includes("/commits") && init?.method === "POST") commitAnswers.push(response.status);
-      return response;
-    };
-    // New devices on both sides: both first devices add them at once, racing for the same epoch.
-    const aliceLaptop = await secondDevice(alice);
-    const bobTablet = await secondDevice(bob);
-    const aliceCounted = createClient({ baseUrl: server.url, token: alice.client.token, fetch: counting, e2ee: { storage: alice.storage } });
-    const bobCounted = createClient({ baseUrl: server.url, token: bob.client.token, fetch: counting, e2ee: { storage: bob.storage } });
+    // New devices on both sides while the first devices are offline: both first devices add them on their next send.
     alice.client.realtime.disconnect();
     bob.client.realtime.disconnect();
-    const aliceAgain = watch({ ...alice, client: aliceCounted }, alice.storage);
-    const bobAgain = watch({ ...bob, client: bobCounted }, bob.storage);
-    await Promise.all([aliceCounted.e2ee.enable(), bobCounted.e2ee.enable()]);
+    const aliceLaptop = await secondDevice(alice);
+    const bobTablet = await secondDevice(bob);
+    commitAnswers.length = 0;
+    holding = true;
+    await Promise.all([alice.client.e2ee.sendDM(bob.id, "from alice"), bob.client.e2ee.sendDM(alice.id, "from bob")]);
+    expect(commitAnswers.sort()).toEqual([201, 409]);
 
-    await Promise.all([aliceCounted.e2ee.sendDM(bob.id, "from alice"), bobCounted.e2ee.sendDM(alice.id, "from bob")]);
-    expect(commitAnswers.filter((status) => status === 409).length).toBeGreaterThanOrEqual(1);
-    expect(commitAnswers.filter((status) => status === 201).length).toBeGreaterThanOrEqual(1);
+    await Promise.all([alice.client.realtime.connect(), bob.client.realtime.connect()]);
     // Each user's other device also gets what its own user sent from the first device.
     await vi.waitFor(() => expect(texts(bobTablet).sort()).toEqual(["from alice", "from bob"]));
     await vi.waitFor(() => expect(texts(aliceLaptop).sort()).toEqual(["from alice", "from bob"]));
-    await vi.waitFor(() => expect(texts(aliceAgain)).toEqual(["from bob"]));
-    await vi.waitFor(() => expect(texts(bobAgain)).toEqual(["from alice"]));
-    expect([aliceAgain, bobAgain, aliceLaptop, bobTablet].flatMap((device) => device.errors)).toEqual([]);
+    await vi.waitFor(() => expect(texts(alice)).toEqual(["from bob"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["start", "from alice"]));
+    expect([alice, bob, aliceLaptop, bobTablet].flatMap((device) => device.errors)).toEqual([]);
   });
 
   it("rejects a replayed ciphertext and keeps going", async () => {

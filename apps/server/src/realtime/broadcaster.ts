@@ -13,6 +13,8 @@ export interface Broadcaster {
   e2eeCommit(toUserIds: number[], payload: { conversationId: number; epoch: number }): void;
   /** `e2eeWelcome` to the devices of one user, naming which of them a commit added (only that user's). */
   e2eeWelcome(userId: number, payload: { conversationId: number; deviceIds: number[] }): void;
+  /** `e2eeDevices` to every device of these users: a user's device list changed. */
+  e2eeDevices(toUserIds: number[], payload: { userId: number }): void;
   /** Makes every socket of these users leave the group's room (removal, group deletion). */
   evictFromGroup(groupId: number, userIds: number[]): void;
   /** Disconnects every socket of a user (account deleted). */

@@ -25,6 +25,9 @@ export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
     e2eeWelcome(userId, payload) {
       io.to(userRoom(userId)).emit("e2eeWelcome", payload);
     },
+    e2eeDevices(toUserIds, payload) {
+      if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("e2eeDevices", payload);
+    },
     evictFromGroup(groupId, userIds) {
       if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(groupRoom(groupId));
     },

@@ -94,6 +94,10 @@ interface Changes {
 type EncryptedSend = { encrypted: true; ciphertext: string; idempotencyKey?: string };
 
 const PAGE = 100;
+/** How long the devices of a group spread their reactions to a device change over. */
+const DEVICE_SYNC_SPREAD_MS = 1_000;
+/** How long a device not yet in a conversation's group waits for a member's device to add it. */
+const JOIN_WAIT_MS = 5_000;
 const MAX_COMMIT_ATTEMPTS = 6;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -307,10 +311,37 @@ export class E2ee {
       realtime.on("newGroupMessage", onMessage),
       realtime.on("e2eeCommit", ({ conversationId }) => void this.#pump(conversationId, true).catch((error: unknown) => this.#report(error))),
       realtime.on("e2eeWelcome", () => void this.#processWelcomes().catch((error: unknown) => this.#report(error))),
+      realtime.on("e2eeDevices", ({ userId }) => this.#devicesChanged(userId)),
       realtime.on("connected", ({ reconnected }) => {
         if (reconnected) void this.#syncAll().catch((error: unknown) => this.#report(error));
       }),
     ];
+  }
+
+  /**
+   * A user's devices changed: bring this device's groups that include the user up to date. Every online
+   * device of every member hears it, so each waits a random moment and the first commit usually leaves
+   * the others nothing to do.
+   */
+  #devicesChanged(userId: number): void {
+    const device = this.#device;
+    if (!device) return;
+    setTimeout(() => {
+      void (async () => {
+        for (const conversationId of [...device.conversations]) {
+          const record = await this.#record(conversationId);
+          const concerned = record?.state && (record.kind === "GROUP" || record.peerUserId === userId || userId === device.userId);
+          if (!concerned) continue;
+          await this.#withLock(conversationId, async () => {
+            const group = this.#groups.get(conversationId);
+            if (group && mls.isActive(group)) await this.#commitChanges(record, (info) => this.#membershipChanges(info, {}));
+          }).catch((error: unknown) => {
+            // Not a member any more, or not allowed to add these devices: another member's device will.
+            if (!(error instanceof HestiaError && ["NOT_FOUND", "FORBIDDEN", "E2EE_NOT_READY"].includes(error.code))) this.#report(error);
+          });
+        }
+      })().catch((error: unknown) => this.#report(error));
+    }, Math.random() * DEVICE_SYNC_SPREAD_MS);
   }
 
   async #syncAll(): Promise<void> {
@@ -530,6 +561,7 @@ export class E2ee {
       record = await this.#record(conversationId);
     }
     if (!record?.state && conversation.epoch === 0) record = await this.#create(conversation);
+    if (!record?.state || !mls.isActive(this.#groups.get(conversationId)!)) record = await this.#awaitWelcome(conversationId);
     if (!record?.state || !mls.isActive(this.#groups.get(conversationId)!)) {
       throw e2eeError(
         "E2EE_NOT_READY",
@@ -540,6 +572,32 @@ export class E2ee {
     await this.#applyCommits(record);
     await this.#commitChanges(record, (info) => this.#membershipChanges(info, {}));
     return record;
+  }
+
+  /**
+   * Waits a few seconds for a member's device to add this one (they hear of new devices at once), then
+   * joins from the welcome. Called under the conversation's lock.
+   */
+  async #awaitWelcome(conversationId: number): Promise<ConversationRecord | undefined> {
+    const deadline = Date.now() + JOIN_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(1_000, deadline - Date.now()));
+        const unsubscribe = this.#session.realtime.on("e2eeWelcome", (event) => {
+          if (event.conversationId === conversationId) done();
+        });
+        function done() {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve();
+        }
+      });
+      const welcomes = await this.#session.call(e2ee.welcomes, { deviceId: this.#device!.deviceId });
+      for (const welcome of welcomes.filter((candidate) => candidate.conversationId === conversationId)) await this.#join(welcome);
+      const record = await this.#record(conversationId);
+      if (record?.state && mls.isActive(this.#groups.get(conversationId)!)) return record;
+    }
+    return this.#record(conversationId);
   }
 
   /** Creates the conversation's group (epoch 0) and publishes the first commit, adding every member's devices. */

@@ -29,6 +29,8 @@ export interface RealtimeEvents {
   e2eeCommit: z.output<ServerEvents["e2eeCommit"]["payload"]>;
   /** Devices of yours were added to a conversation's MLS group (`client.e2ee` handles it). */
   e2eeWelcome: z.output<ServerEvents["e2eeWelcome"]["payload"]>;
+  /** A user you share a conversation with added or removed a device (`client.e2ee` handles it). */
+  e2eeDevices: z.output<ServerEvents["e2eeDevices"]["payload"]>;
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;
@@ -276,6 +278,7 @@ export class Realtime {
     socket.on("presence", (presence: Presence) => this.#events.emit("presence", presence));
     socket.on("e2eeCommit", (event: RealtimeEvents["e2eeCommit"]) => this.#events.emit("e2eeCommit", event));
     socket.on("e2eeWelcome", (event: RealtimeEvents["e2eeWelcome"]) => this.#events.emit("e2eeWelcome", event));
+    socket.on("e2eeDevices", (event: RealtimeEvents["e2eeDevices"]) => this.#events.emit("e2eeDevices", event));
     socket.on("session", ({ serverTime }: { serverTime: string }) => {
       // Kept across automatic reconnects: conversations first seen later are read from this point.
       this.#since ??= Date.parse(serverTime) - CLOCK_SKEW_MS;

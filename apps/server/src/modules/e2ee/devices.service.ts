@@ -37,7 +37,21 @@ export async function registerDevice(deps: Deps, actor: Actor, input: { signatur
       select: deviceSelect,
     });
   });
+  await announceDevices(deps, actor.id);
   return toDevice(row);
+}
+
+/**
+ * Tells the user's other devices and everyone sharing a conversation with the user that the user's
+ * devices changed, so that one of their devices commits the change to each shared group.
+ */
+async function announceDevices(deps: Deps, userId: number): Promise<void> {
+  const rows = await deps.db.membership.findMany({
+    where: { conversation: { memberships: { some: { userId } } } },
+    select: { userId: true },
+    distinct: ["userId"],
+  });
+  deps.broadcaster.e2eeDevices([...new Set([userId, ...rows.map((row) => row.userId)])], { userId });
 }
 
 export async function listDevices(deps: Deps, actor: Actor, userId: number): Promise<Device[]> {
@@ -54,4 +68,5 @@ export async function getOwnDevice(deps: Deps, actor: Actor, deviceId: number): 
 export async function removeDevice(deps: Deps, actor: Actor, deviceId: number): Promise<void> {
   const { count } = await deps.db.device.deleteMany({ where: { id: deviceId, userId: actor.id } });
   if (count === 0) throw deviceNotFound();
+  await announceDevices(deps, actor.id);
 }
