@@ -23,7 +23,7 @@ describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a 
     server = await startServer();
     // The SDK bundled for browsers, as an app's bundler would (socket.io-client's browser build, no Node built-ins).
     const bundle = await build({
-      stdin: { contents: 'export { createClient, HestiaError } from "./src/index";', resolveDir: join(import.meta.dirname, ".."), loader: "ts" },
+      stdin: { contents: 'export { createClient, HestiaError, memoryStorage } from "./src/index";', resolveDir: join(import.meta.dirname, ".."), loader: "ts" },
       bundle: true,
       platform: "browser",
       format: "esm",
@@ -79,6 +79,35 @@ describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a 
     expect(result.sentSeq).toBe(1);
     expect(result.received).toBe("hello from a browser");
     expect(result.failure).toEqual({ status: 404, code: "NOT_FOUND" });
+    await tab.close();
+  }, 60_000);
+
+  it("exchanges end-to-end encrypted DMs between two browser devices (WebCrypto, no Node built-ins)", async () => {
+    const tab = await browser.newPage();
+    await tab.goto(pageUrl);
+    await tab.waitForFunction(() => "sdk" in window);
+    const result = await tab.evaluate(async (baseUrl) => {
+      const { createClient, memoryStorage } = (window as any).sdk;
+      const stamp = Math.random().toString(36).slice(2, 8);
+      const alice = createClient({ baseUrl, e2ee: { storage: memoryStorage() } });
+      const bob = createClient({ baseUrl, e2ee: { storage: memoryStorage() } });
+      const a = await alice.auth.register({ username: `browser_ea_${stamp}`, password: "password123" });
+      const b = await bob.auth.register({ username: `browser_eb_${stamp}`, password: "password123" });
+      await alice.friends.request(b.user.id);
+      await bob.friends.accept(a.user.id);
+      await Promise.all([alice.e2ee.enable(), bob.e2ee.enable()]);
+      const atBob = new Promise<string>((resolve) => bob.e2ee.on("message", (message: { text: string }) => resolve(message.text)));
+      const atAlice = new Promise<string>((resolve) => alice.e2ee.on("message", (message: { text: string }) => resolve(message.text)));
+      await alice.e2ee.sendDM(b.user.id, "sealed in a browser");
+      const [stored] = await bob.dms.history(a.user.id);
+      await bob.e2ee.sendDM(a.user.id, "and opened in one");
+      const texts = [await atBob, await atAlice];
+      const safety = [await alice.e2ee.safetyNumber(b.user.id), await bob.e2ee.safetyNumber(a.user.id)];
+      alice.realtime.disconnect();
+      bob.realtime.disconnect();
+      return { texts, stored: { encrypted: stored.encrypted, content: stored.content }, safetySame: safety[0] === safety[1] };
+    }, server.url);
+    expect(result).toEqual({ texts: ["sealed in a browser", "and opened in one"], stored: { encrypted: true, content: null }, safetySame: true });
     await tab.close();
   }, 60_000);
 });
