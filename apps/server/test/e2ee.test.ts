@@ -410,18 +410,26 @@ describe("end-to-end encryption", () => {
       expect((await send({ encrypted: true, content: "both" })).status).toBe(400);
       expect((await send({ ciphertext })).status).toBe(400);
 
-      // The epoch moves on; a message encrypted before that is refused and not stored.
+      // The epoch moves on; a message encrypted before that is refused and not stored...
+      const retried = await encrypt(state, "sent before the commit");
+      state = retried.state;
+      const original = await send({ encrypted: true, ciphertext: retried.ciphertext, idempotencyKey: "retry-after-commit" });
+      expect(original.status).toBe(201);
       const moved = await commit(state);
       const staleMessage = await encrypt(state, "too late");
       await api(server, "POST", `/e2ee/conversations/${conversationId}/commits`, { token: alice.token, body: { deviceId: aliceDevice.id, epoch: 6, commit: moved.commit } });
       const stale = await send({ encrypted: true, ciphertext: staleMessage.ciphertext });
       expect(stale.status).toBe(409);
       expect(stale.body).toEqual({ code: "CONFLICT", error: "The conversation's MLS epoch moved on: process the new commits and encrypt again" });
+      // ...but a retry of a message stored before the commit (its answer was lost) gets the original.
+      const retry = await send({ encrypted: true, ciphertext: retried.ciphertext, idempotencyKey: "retry-after-commit" });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(original.body);
       const fresh = await send({ encrypted: true, ciphertext: (await encrypt(moved.state, "on time")).ciphertext });
       expect(fresh.status).toBe(201);
       expect((await emitAck(bobSocket, "sendDM", { toId: alice.id, encrypted: true, ciphertext: staleMessage.ciphertext })).code).toBe("CONFLICT");
       const last = await api(server, "GET", `/messages/direct/${alice.id}?limit=2`, { token: bob.token });
-      expect(last.body.map((m: { id: number }) => m.id)).toEqual([overSocket.id, fresh.body.id]);
+      expect(last.body.map((m: { id: number }) => m.id)).toEqual([original.body.id, fresh.body.id]);
       // Non-friends hear that they are not friends, not anything about epochs.
       expect((await api(server, "POST", `/messages/direct/${bob.id}`, { token: eve.token, body: { encrypted: true, ciphertext } })).status).toBe(403);
       bobSocket.close();

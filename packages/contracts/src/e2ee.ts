@@ -31,7 +31,8 @@ export const MAX_DEVICES_PER_USER = 20;
 export const MAX_KEY_PACKAGES_PER_UPLOAD = 100;
 export const MAX_KEY_PACKAGES_PER_DEVICE = 200;
 const KEY_PACKAGE_MAX_LENGTH = 8_192;
-const HANDSHAKE_MAX_LENGTH = 65_536;
+/** Longest commit or welcome (base64 characters): about 700 devices' leaves; both fit in the default BODY_LIMIT. */
+const HANDSHAKE_MAX_LENGTH = 240_000;
 
 /** Standard base64 of at most `max` characters. */
 export function base64(max: number) {

@@ -18,6 +18,13 @@ export function isUniqueViolation(error: unknown): boolean {
   return driverCause(error)?.kind === "UniqueConstraintViolation";
 }
 
+/** True when a Prisma error is a foreign-key violation (the row referred to was deleted meanwhile). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if ((error as { code?: unknown }).code === "P2003") return true;
+  return driverCause(error)?.kind === "ForeignKeyConstraintViolation";
+}
+
 /**
  * MariaDB errors that concurrent writers to one table get and that succeed when simply retried:
  * deadlock (1213), lock-wait time-out (1205), snapshot conflict (1020), and "failed to read

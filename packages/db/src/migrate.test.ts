@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "./client";
+import { isForeignKeyViolation, isUniqueViolation } from "./errors";
 import { migrate } from "./migrate";
 import { createTestDatabase, testFlavour } from "./testing";
 
@@ -43,6 +44,11 @@ describe(`migrations on ${testFlavour()}`, () => {
       await expect(
         db.message.create({ data: { conversationId: conversation.id, seq: 1, senderId: bob.id, content: "dup" } }),
       ).rejects.toMatchObject({ code: "P2002" });
+
+      // A row pointing at a user that is gone is refused as a foreign-key violation, however Prisma reports it.
+      const refused = await db.device.create({ data: { userId: 999_999, signaturePublicKey: "k" } }).catch((error: unknown) => error);
+      expect(isForeignKeyViolation(refused)).toBe(true);
+      expect(isUniqueViolation(refused)).toBe(false);
 
       await db.user.delete({ where: { id: alice.id } });
       expect(await db.message.count()).toBe(0);

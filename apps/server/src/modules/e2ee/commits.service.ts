@@ -1,5 +1,5 @@
 import type { Commit, GroupRole } from "@hestia/contracts";
-import type { Db } from "@hestia/db";
+import { isForeignKeyViolation, isUniqueViolation, type Db } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { transact } from "../../transaction";
@@ -112,6 +112,12 @@ export async function publishCommit(deps: Deps, actor: Actor, input: CommitReque
       await tx.mlsWelcome.deleteMany({ where: { conversationId, device: { userId: { in: changes.remove } } } });
     }
     return { epoch: epoch + 1, afterMessageId };
+  }).catch((error: unknown) => {
+    // A device, member or the conversation itself went away (or a member was added) since the checks above.
+    if (isForeignKeyViolation(error) || isUniqueViolation(error)) {
+      throw new AppError("CONFLICT", "The conversation changed while the commit was being stored: try again");
+    }
+    throw error;
   });
 
   deps.broadcaster.e2eeCommit([...after], { conversationId, epoch: result.epoch });

@@ -86,20 +86,15 @@ export async function checkKeyPackage(b64: string, owner: KeyPackageOwner, field
   if (!verified) throw invalid(`${field} has a signature that does not verify`);
 }
 
-/** The plaintext framing of a private or public MLS message. */
-function framing(message: MLSMessage): { groupId: Uint8Array; epoch: bigint; contentType: string } | undefined {
-  if (message.wireformat === "mls_private_message") return message.privateMessage;
-  if (message.wireformat === "mls_public_message") return message.publicMessage.content;
-  return undefined;
-}
-
-/** Checks that a commit belongs to this conversation's MLS group and was made in `epoch`. */
+/**
+ * Checks that a commit belongs to this conversation's MLS group and was made in `epoch`. Only
+ * encrypted (private-message) commits are accepted: that is what Hestia devices make and process.
+ */
 export function checkCommit(b64: string, expected: { conversationId: number; epoch: number }, field = "commit"): void {
   const message = decode(b64, field);
-  const frame = framing(message);
-  if (!frame || frame.contentType !== "commit") {
-    throw invalid(`${field} is an MLS ${frame?.contentType ?? message.wireformat} message, not a commit`);
-  }
+  if (message.wireformat !== "mls_private_message") throw invalid(`${field} is an MLS ${message.wireformat} message, not an encrypted commit`);
+  const frame = message.privateMessage;
+  if (frame.contentType !== "commit") throw invalid(`${field} is an MLS ${frame.contentType} message, not a commit`);
   if (!sameBytes(frame.groupId, groupIdBytes(expected.conversationId))) throw invalid(`${field} belongs to another MLS group`);
   if (frame.epoch !== BigInt(expected.epoch)) throw invalid(`${field} was made in epoch ${frame.epoch}, not ${expected.epoch}`);
 }

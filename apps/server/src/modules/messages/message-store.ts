@@ -128,7 +128,13 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
       };
       return { message: toMessage(row, conversation), created: true };
     } catch (error) {
-      if (error instanceof GuardRefused) throw error;
+      if (error instanceof GuardRefused) {
+        // A retry of a message that was stored (its answer was lost) gets the original, even when the
+        // guard would refuse a new one now (an encrypted message's epoch has moved on since).
+        const earlier = await original();
+        if (earlier) return earlier;
+        throw error;
+      }
       if (isUniqueViolation(error)) {
         const raced = await original();
         if (raced) return raced;
