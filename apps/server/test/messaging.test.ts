@@ -111,6 +111,24 @@ describe("direct messages", () => {
     socket.close();
   });
 
+  it("never hands out a seq twice, even after the newest messages went with their sender's account", async () => {
+    const [owner, leaving] = await Promise.all([registerUser(server, "owner"), registerUser(server, "leaving")]);
+    await befriend(server, owner, leaving);
+    const group = await api(server, "POST", "/groups", { token: owner.token, body: { name: "seqs" } });
+    await api(server, "POST", `/groups/${group.body.id}/members/${leaving.id}`, { token: owner.token });
+    const send = (user: TestUser, content: string) => api(server, "POST", `/groups/${group.body.id}/messages`, { token: user.token, body: { content } });
+    expect((await send(owner, "one")).body.seq).toBe(1);
+    expect((await send(leaving, "two")).body.seq).toBe(2);
+    expect((await send(leaving, "three")).body.seq).toBe(3);
+    expect((await api(server, "DELETE", "/users/me", { token: leaving.token })).status).toBe(204);
+    expect((await send(owner, "four")).body.seq).toBe(4);
+    const history = await api(server, "GET", `/groups/${group.body.id}/messages`, { token: owner.token });
+    expect(history.body.map((message: { seq: number; content: string }) => [message.seq, message.content])).toEqual([
+      [1, "one"],
+      [4, "four"],
+    ]);
+  });
+
   it("refuses DMs and history with non-friends (403), unknown users (404) and bad content (400)", async () => {
     const socket = await connect(server, alice.token);
     expect(await emitAck(socket, "sendDM", { toId: stranger.id, content: "hi" })).toEqual({ error: expect.any(String), code: "FORBIDDEN" });

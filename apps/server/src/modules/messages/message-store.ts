@@ -73,6 +73,27 @@ export interface NewMessage {
   guard?: Prisma.Sql;
 }
 
+/**
+ * The next seq of a conversation, inside the INSERT: one past the newest message, or past the
+ * conversation's `lastSeq` when that is higher (the newest messages went with their sender's account),
+ * so a seq is never handed out twice.
+ */
+function nextSeq(conversationId: number): Prisma.Sql {
+  const newest = Prisma.sql`COALESCE(MAX(\`seq\`), 0)`;
+  const floor = Prisma.sql`(SELECT \`lastSeq\` FROM \`Conversation\` WHERE \`id\` = ${conversationId})`;
+  return Prisma.sql`CASE WHEN ${newest} >= ${floor} THEN ${newest} ELSE ${floor} END + 1`;
+}
+
+/**
+ * Before a user's messages are deleted (with the account): records each of their conversations'
+ * newest seq as its `lastSeq`, so that the seqs of the deleted messages are not handed out again.
+ */
+export async function keepSeqsOf(db: Db, senderId: number): Promise<void> {
+  await db.$executeRaw`
+    UPDATE \`Conversation\` SET \`lastSeq\` = (SELECT COALESCE(MAX(\`seq\`), 0) FROM \`Message\` WHERE \`Message\`.\`conversationId\` = \`Conversation\`.\`id\`)
+    WHERE \`id\` IN (SELECT \`conversationId\` FROM \`Message\` WHERE \`senderId\` = ${senderId})`;
+}
+
 /** The guard of a message did not hold: the caller works out why, and answers with the right error. */
 export class GuardRefused extends Error {}
 
@@ -107,7 +128,7 @@ export async function storeMessage(db: Db, input: NewMessage): Promise<{ message
       const [inserted] = await db.$queryRaw<{ id: number | bigint; seq: number | bigint }[]>`
         INSERT INTO \`Message\` (\`conversationId\`, \`seq\`, \`senderId\`, \`content\`, \`ciphertext\`, \`encrypted\`, \`idempotencyKey\`, \`createdAt\`)
         SELECT \`next\`.* FROM (
-          SELECT ${conversation.id} AS \`conversationId\`, COALESCE(MAX(\`seq\`), 0) + 1 AS \`seq\`, ${senderId} AS \`senderId\`,
+          SELECT ${conversation.id} AS \`conversationId\`, ${nextSeq(conversation.id)} AS \`seq\`, ${senderId} AS \`senderId\`,
             ${content} AS \`content\`, ${ciphertext} AS \`ciphertext\`, ${body.encrypted} AS \`encrypted\`,
             ${idempotencyKey ?? null} AS \`idempotencyKey\`, ${createdAt} AS \`createdAt\`
           FROM \`Message\` WHERE \`conversationId\` = ${conversation.id}

@@ -1,6 +1,7 @@
 import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { discardAvatar, setPicture } from "../avatars/avatars.service";
+import { keepSeqsOf } from "../messages/message-store";
 import { profileSelect, toProfile } from "./profile";
 import { usernameKey } from "./username";
 import { userNotFound } from "./users.policy";
@@ -75,6 +76,7 @@ export async function removePushToken(deps: Deps, actor: Actor, token: string): 
  */
 export async function deleteAccount(deps: Deps, actor: Actor): Promise<void> {
   const user = await deps.db.user.findUnique({ where: { id: actor.id }, select: { avatarKey: true } });
+  await keepSeqsOf(deps.db, actor.id);
   await deps.db.user.deleteMany({ where: { id: actor.id } });
   deps.broadcaster.disconnectUser(actor.id);
   await discardAvatar(deps, user?.avatarKey);
