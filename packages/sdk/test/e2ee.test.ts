@@ -292,6 +292,84 @@ describe("end-to-end encryption", () => {
     expect(bob.errors).toEqual([]);
   });
 
+  it("drops a damaged welcome, reporting it, and keeps working", async () => {
+    const [alice, bob] = await Promise.all([enabledUser("alice"), enabledUser("bob")]);
+    await makeFriends(alice, bob);
+    // Alice's code (not the SDK) claims one of Bob's key packages and welcomes him with damaged bytes.
+    const rest = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${alice.client.token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return response.json() as Promise<any>;
+    };
+    const keys = await mls.generateDeviceKeys();
+    const rogue = await rest("POST", "/e2ee/devices", { signaturePublicKey: keys.publicKey });
+    const conversation = await rest("POST", `/e2ee/direct/${bob.id}`);
+    const [claimed] = await rest("POST", "/e2ee/key-packages/claim", { userId: bob.id });
+    const own = await mls.generateKeyPackage(`hestia:device:${alice.id}:${rogue.id}`, keys);
+    const made = await mls.commit(await mls.createGroup(`hestia:conversation:${conversation.conversationId}`, own), { add: [claimed.keyPackage] });
+    const damaged = Buffer.from(made.welcome!, "base64");
+    damaged[damaged.length - 20]! ^= 0xff;
+    const accepted = await rest("POST", `/e2ee/conversations/${conversation.conversationId}/commits`, {
+      deviceId: rogue.id,
+      epoch: 0,
+      commit: made.commit,
+      welcome: { data: damaged.toString("base64"), deviceIds: [claimed.deviceId] },
+    });
+    expect(accepted).toMatchObject({ epoch: 1 });
+
+    await vi.waitFor(() => expect(bob.errors).toEqual([expect.objectContaining({ code: "DECRYPTION_FAILED", message: expect.stringMatching(/welcome .* could not be used/) })]));
+    await bob.client.e2ee.sync();
+    // The welcome is gone, so a restart does not trip over it again.
+    const restarted = await secondDevice(bob, bob.storage);
+    expect(restarted.errors).toEqual([]);
+  });
+
+  it("recognises its own commit whose answer was lost, and goes on", async () => {
+    let dropNextCommitAnswer = false;
+    const lossy: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (dropNextCommitAnswer && String(input).includes("/commits") && init?.method === "POST") {
+        dropNextCommitAnswer = false;
+        await response.text();
+        throw new TypeError("fetch failed: connection reset");
+      }
+      return response;
+    };
+    const aliceStorage = memoryStorage();
+    const alice = watch(await signUp(server, "alice", { fetch: lossy, e2ee: { storage: aliceStorage } }), aliceStorage);
+    await alice.client.e2ee.enable();
+    const [bob, carol] = await Promise.all([enabledUser("bob"), enabledUser("carol")]);
+    await Promise.all([makeFriends(alice, bob), makeFriends(alice, carol)]);
+    const group = await alice.client.e2ee.createGroup({ name: "Lossy", members: [bob.id, carol.id] });
+
+    dropNextCommitAnswer = true;
+    await expect(alice.client.e2ee.removeMember(group.id, carol.id)).rejects.toMatchObject({ code: "NETWORK_ERROR" });
+    // The server took the commit: Carol is out, and Alice's device continues from its own commit.
+    expect((await alice.client.groups.get(group.id)).members.map((member) => member.id).sort()).toEqual([alice.id, bob.id].sort());
+    await alice.client.e2ee.sendGroupMessage(group.id, "after the lost answer");
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["after the lost answer"]));
+    expect(texts(carol)).toEqual([]);
+    expect(alice.errors).toEqual([]);
+  });
+
+  it("keeps reading a conversation after the message it last read was deleted with its sender's account", async () => {
+    const [alice, bob, carol] = await Promise.all([enabledUser("alice"), enabledUser("bob"), enabledUser("carol")]);
+    await Promise.all([makeFriends(alice, bob), makeFriends(alice, carol)]);
+    const group = await alice.client.e2ee.createGroup({ name: "Leaving", members: [bob.id, carol.id] });
+    await alice.client.e2ee.sendGroupMessage(group.id, "hello all");
+    await carol.client.e2ee.sendGroupMessage(group.id, "carol's last words");
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["hello all", "carol's last words"]));
+
+    carol.client.realtime.disconnect();
+    await carol.client.users.deleteMe();
+    await alice.client.e2ee.sendGroupMessage(group.id, "after carol left");
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["hello all", "carol's last words", "after carol left"]));
+    expect(bob.errors).toEqual([]);
+  });
+
   it("asks for storage before doing anything", async () => {
     const user = await signUp(server, "plain");
     await expect(user.client.e2ee.enable()).rejects.toMatchObject({ code: "E2EE_NOT_READY" });

@@ -130,6 +130,7 @@ export class E2ee {
   #device: DeviceRecord | undefined;
   #enabling: Promise<{ deviceId: number }> | undefined;
   #welcomes: Promise<void> = Promise.resolve();
+  #keyPackageLock: Promise<unknown> = Promise.resolve();
   #unsubscribe: (() => void)[] = [];
 
   constructor(session: E2eeSession, options: E2eeOptions | undefined) {
@@ -364,13 +365,13 @@ export class E2ee {
     const fresh = await Promise.all(Array.from({ length: missing }, () => mls.generateKeyPackage(identity, device.keys)));
     const lastResort = stock.hasLastResort ? undefined : await mls.generateKeyPackage(identity, device.keys);
     // The private halves are kept before the public ones are published: a welcome may follow at once.
-    const records = (await this.#load<KeyPackageRecords>(device.userId, "keyPackages")) ?? {};
-    for (const keyPackage of fresh) records[keyPackage.ref] = { ...keyPackage, lastResort: false };
-    if (lastResort) {
-      for (const [ref, record] of Object.entries(records)) if (record.lastResort) delete records[ref];
-      records[lastResort.ref] = { ...lastResort, lastResort: true };
-    }
-    await this.#save(device.userId, "keyPackages", records);
+    await this.#withKeyPackages(async (records) => {
+      for (const keyPackage of fresh) records[keyPackage.ref] = { ...keyPackage, lastResort: false };
+      if (lastResort) {
+        for (const [ref, record] of Object.entries(records)) if (record.lastResort) delete records[ref];
+        records[lastResort.ref] = { ...lastResort, lastResort: true };
+      }
+    });
     await this.#session.call(e2ee.uploadKeyPackages, {
       deviceId: device.deviceId,
       keyPackages: fresh.map((keyPackage) => keyPackage.public),
@@ -395,43 +396,63 @@ export class E2ee {
 
   /** Joins a conversation's group from a welcome (under the conversation's lock). */
   async #join(welcome: Welcome): Promise<void> {
-    const device = this.#device!;
     const current = this.#groups.get(welcome.conversationId) ?? (await this.#record(welcome.conversationId))?.state;
     const group = typeof current === "string" ? mls.decodeGroup(current) : current;
     if (!group || !mls.isActive(group) || mls.groupEpoch(group) < welcome.epoch) {
-      const keyPackages = (await this.#load<KeyPackageRecords>(device.userId, "keyPackages")) ?? {};
-      let refs: string[] = [];
       try {
-        refs = mls.welcomeRefs(welcome.welcome);
-      } catch {
-        refs = [];
-      }
-      const own = refs.map((ref) => keyPackages[ref]).find((keyPackage) => keyPackage !== undefined);
-      if (!own) {
-        this.#report(e2eeError("DECRYPTION_FAILED", "A welcome for a key package this device does not hold", { conversationId: welcome.conversationId }));
-      } else {
-        const joined = await mls.joinFromWelcome(welcome.welcome, own);
-        const record: ConversationRecord = {
-          conversationId: welcome.conversationId,
-          kind: welcome.kind,
-          groupId: welcome.groupId,
-          peerUserId: welcome.peerUserId,
-          state: mls.encodeGroup(joined),
-          cursor: welcome.afterMessageId,
-          joinedEpoch: welcome.epoch,
-        };
-        await this.#store(record, joined);
-        if (!own.lastResort) {
-          delete keyPackages[own.ref];
-          await this.#save(device.userId, "keyPackages", keyPackages);
-        }
-        if (record.kind === "GROUP") void this.#follow(record.conversationId);
+        await this.#joinFrom(welcome);
+      } catch (error) {
+        // A welcome that cannot be used (damaged, or made for another group) is reported and dropped, never retried for ever.
+        this.#report(
+          e2eeError("DECRYPTION_FAILED", `A welcome to conversation ${welcome.conversationId} could not be used: ${error instanceof Error ? error.message : String(error)}`, {
+            conversationId: welcome.conversationId,
+          }),
+        );
       }
     }
     await this.#session.call(e2ee.deleteWelcome, { id: welcome.id }).catch((error: unknown) => {
       // Already dropped by a concurrent run.
       if (!(error instanceof HestiaError && error.code === "NOT_FOUND")) throw error;
     });
+  }
+
+  async #joinFrom(welcome: Welcome): Promise<void> {
+    await this.#withKeyPackages(async (keyPackages) => {
+      const refs = mls.welcomeRefs(welcome.welcome);
+      const own = refs.map((ref) => keyPackages[ref]).find((keyPackage) => keyPackage !== undefined);
+      if (!own) throw new Error("it is for a key package this device does not hold");
+      const joined = await mls.joinFromWelcome(welcome.welcome, own);
+      const joinedGroup = mls.groupIdOf(joined);
+      if (joinedGroup !== mlsGroupId(welcome.conversationId) || mls.groupEpoch(joined) !== welcome.epoch) {
+        throw new Error(`it joins ${joinedGroup} at epoch ${mls.groupEpoch(joined)}, not this conversation at epoch ${welcome.epoch}`);
+      }
+      const record: ConversationRecord = {
+        conversationId: welcome.conversationId,
+        kind: welcome.kind,
+        groupId: welcome.groupId,
+        peerUserId: welcome.peerUserId,
+        state: mls.encodeGroup(joined),
+        cursor: welcome.afterMessageId,
+        joinedEpoch: welcome.epoch,
+      };
+      await this.#store(record, joined);
+      // A one-time key's private half is deleted once used (forward secrecy); the last-resort one is kept.
+      if (!own.lastResort) delete keyPackages[own.ref];
+      if (record.kind === "GROUP") void this.#follow(record.conversationId);
+    });
+  }
+
+  /** Reads and rewrites this device's key-package records, one change at a time. */
+  #withKeyPackages<T>(change: (records: KeyPackageRecords) => Promise<T>): Promise<T> {
+    const run = this.#keyPackageLock.then(async () => {
+      const userId = this.#device!.userId;
+      const records = (await this.#load<KeyPackageRecords>(userId, "keyPackages")) ?? {};
+      const result = await change(records);
+      await this.#save(userId, "keyPackages", records);
+      return result;
+    });
+    this.#keyPackageLock = run.catch(() => undefined);
+    return run;
   }
 
   /** Reads a conversation's new messages and decrypts the encrypted ones, in order; then, if asked, applies newer commits. */
@@ -460,22 +481,31 @@ export class E2ee {
         record.cursor = message.id;
       }
       if (page.length > 0) await this.#store(record);
-      if (page.length < PAGE || record.cursor === 0) return;
+      if (page.length < PAGE) return;
     }
   }
 
-  /** The messages after the cursor, oldest first (all of them when nothing was read yet). */
+  /**
+   * The messages after the cursor, oldest first. Without a cursor, or when the cursor's message is gone
+   * (deleted with its sender's account), they are found by id (ids only grow), reading back from the newest.
+   */
   async #page(record: ConversationRecord): Promise<Message[]> {
     const history = (query: { after?: number; before?: number; limit: number }) =>
       record.kind === "GROUP"
         ? this.#session.call(groups.messages, { id: record.conversationId, ...query })
         : this.#session.call(messages.directHistory, { userId: record.peerUserId!, ...query });
-    if (record.cursor > 0) return history({ after: record.cursor, limit: PAGE });
-    const all: Message[] = [];
+    if (record.cursor > 0) {
+      try {
+        return await history({ after: record.cursor, limit: PAGE });
+      } catch (error) {
+        if (!(error instanceof HestiaError && error.code === "BAD_REQUEST")) throw error;
+      }
+    }
+    const newer: Message[] = [];
     for (let before: number | undefined; ; ) {
       const page = await history({ before, limit: PAGE });
-      all.unshift(...page);
-      if (page.length < PAGE) return all;
+      newer.unshift(...page.filter((message) => message.id > record.cursor));
+      if (page.length < PAGE || page[0]!.id <= record.cursor) return newer;
       before = page[0]!.id;
     }
   }
@@ -569,6 +599,8 @@ export class E2ee {
         { conversationId },
       );
     }
+    // Messages still unread are read first: their epochs' keys are only kept for a few epochs.
+    await this.#readNew(record);
     await this.#applyCommits(record);
     await this.#commitChanges(record, (info) => this.#membershipChanges(info, {}));
     return record;
@@ -636,7 +668,10 @@ export class E2ee {
     for (let attempt = 1; ; attempt++) {
       const info = await this.#session.call(e2ee.conversation, { conversationId: record.conversationId });
       let group = this.#groups.get(record.conversationId)!;
-      if (mls.groupEpoch(group) < info.epoch) group = await this.#applyCommits(record);
+      if (mls.groupEpoch(group) < info.epoch) {
+        await this.#readNew(record);
+        group = await this.#applyCommits(record);
+      }
       if (!mls.isActive(group)) throw e2eeError("E2EE_NOT_READY", "This device was removed from the conversation's group", { conversationId: record.conversationId });
       const changes = await decide(info);
       if (changes.add.length === 0 && changes.remove.length === 0 && !changes.members) return;
@@ -668,13 +703,12 @@ export class E2ee {
       await this.#store(record, made.group);
       return true;
     } catch (error) {
-      if (!isEpochConflict(error)) {
-        record.pending = undefined;
-        await this.#store(record, group);
-        throw error;
-      }
+      // No answer: the commit may have been accepted. `pending` stays, so it is recognised as this
+      // device's own when it shows up among the conversation's commits.
+      if (error instanceof HestiaError && error.retryable) throw error;
       record.pending = undefined;
       await this.#store(record, group);
+      if (!isEpochConflict(error)) throw error;
       return false;
     }
   }

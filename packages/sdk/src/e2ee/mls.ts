@@ -145,6 +145,11 @@ export function decodeGroup(b64: string): MlsGroup {
   return { ...decoded[0], clientConfig };
 }
 
+/** The group's id (as text). */
+export function groupIdOf(group: MlsGroup): string {
+  return fromUtf8.decode(group.groupContext.groupId);
+}
+
 export function groupEpoch(group: MlsGroup): number {
   return Number(group.groupContext.epoch);
 }
