@@ -19,6 +19,23 @@ describe("auth", () => {
     expect(status.body).toEqual({ authenticated: true, user: { id: response.body.user.id, username } });
   });
 
+  it("signs out everywhere: every earlier token stops working, sockets close, the new token works", async () => {
+    const user = await registerUser(server);
+    const other = await api(server, "POST", "/auth/login", { body: { username: user.username, password: user.password } });
+    const socket = await connect(server, other.body.token);
+    const closed = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    const result = await api(server, "POST", "/auth/sign-out-everywhere", { token: user.token });
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({ user: { id: user.id, username: user.username }, token: expect.any(String) });
+    expect(await closed).toBe("io server disconnect");
+    for (const token of [user.token, other.body.token]) {
+      expect((await api(server, "GET", "/auth/status", { token })).status).toBe(401);
+      await expect(connect(server, token)).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    }
+    expect((await api(server, "GET", "/auth/status", { token: result.body.token })).status).toBe(200);
+    expect((await api(server, "POST", "/auth/sign-out-everywhere", {})).status).toBe(401);
+  });
+
   it("refuses a taken username with 409, whatever its letter case", async () => {
     const user = await registerUser(server);
     for (const username of [user.username, user.username.toUpperCase()]) {

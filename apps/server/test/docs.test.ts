@@ -32,6 +32,7 @@ describe("API documentation", () => {
         "POST /auth/register",
         "POST /auth/login",
         "GET /auth/status",
+        "POST /auth/sign-out-everywhere",
         "GET /users/me",
         "DELETE /users/me",
         "GET /users/by-username/{username}",

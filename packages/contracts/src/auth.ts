@@ -57,6 +57,17 @@ export const authContract = {
     tags: ["auth"],
     errors: ["VALIDATION_ERROR", "INVALID_CREDENTIALS", "RATE_LIMITED"],
   }),
+  signOutEverywhere: endpoint({
+    method: "POST",
+    path: "/auth/sign-out-everywhere",
+    input: z.object({}),
+    output: AuthResultSchema,
+    auth: true,
+    summary: "Revoke every token of your account (all sessions, on every device) and get a new one for this session",
+    description: "Realtime connections of the account are closed; other devices must log in again.",
+    tags: ["auth"],
+    errors: [],
+  }),
   status: endpoint({
     method: "GET",
     path: "/auth/status",

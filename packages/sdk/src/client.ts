@@ -63,9 +63,18 @@ export function createClient(options: ClientOptions) {
     options.realtime,
   );
 
+  const signOutEverywhere = async () => {
+    const wasConnected = realtime.connected;
+    const result = signIn(await call(transport, auth.signOutEverywhere, {}));
+    // The server closed this account's sockets: come back with the new token (at once if the automatic retry was refused).
+    if (wasConnected) await realtime.connect().catch(() => undefined);
+    return result;
+  };
+
   const e2ee = new E2ee(
     {
       call: (endpoint, input) => call(transport, endpoint, input),
+      signOutEverywhere: async () => void (await signOutEverywhere()),
       selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
       realtime,
       retry: options.retry,
@@ -92,6 +101,11 @@ export function createClient(options: ClientOptions) {
       login: async (credentials: Credentials) => signIn(await call(transport, auth.login, credentials)),
       /** Whether the client's token is valid, and whose it is. */
       status: () => call(transport, auth.status, {}),
+      /**
+       * Revokes every token of the account (every session on every device, e.g. a lost phone's) and keeps
+       * the new one this client gets; other devices must log in again.
+       */
+      signOutEverywhere,
       /** Forgets the token and closes the realtime connection. */
       logout: signOut,
     },

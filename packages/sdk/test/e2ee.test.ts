@@ -181,6 +181,9 @@ describe("end-to-end encryption", () => {
     const [stored] = await alice.client.dms.history(bob.id, { limit: 1 });
     await expect(mls.decrypt(mls.decodeGroup(tabletState.state), stored!.ciphertext!)).rejects.toThrow();
     expect(texts(bobTablet)).toEqual(["for both devices"]);
+    // Its sessions were signed out: the lost tablet cannot come back, not even as a new device.
+    const comeback = createClient({ baseUrl: server.url, token: bobTablet.client.token, e2ee: { storage: memoryStorage() } });
+    await expect(comeback.e2ee.enable()).rejects.toMatchObject({ status: 401 });
     // The safety number changed with the devices.
     expect(await alice.client.e2ee.safetyNumber(bob.id)).not.toBe(numberWithTablet);
   });

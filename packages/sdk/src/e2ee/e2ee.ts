@@ -57,6 +57,8 @@ export interface E2eeEvents {
 /** What the encryption layer needs from the client it belongs to. */
 export interface E2eeSession {
   call<E extends Endpoint>(endpoint: E, input: EndpointInput<E>): Promise<EndpointOutput<E>>;
+  /** Revokes every token of the account and keeps a new one for this client. */
+  signOutEverywhere(): Promise<void>;
   selfId(): Promise<number>;
   realtime: Realtime;
   retry?: Partial<RetryOptions>;
@@ -238,15 +240,18 @@ export class E2ee {
   }
 
   /**
-   * Removes one of your devices (a lost phone): the server forgets it, and this device takes it out of
-   * the groups of every conversation it is in, so it cannot read what is sent afterwards. Removing this
+   * Removes one of your devices (a lost phone): the server forgets it, every session of your account is
+   * signed out but this one (so the lost device cannot come back as a new device; your other devices log
+   * in again; pass `{ signOutEverywhere: false }` to keep them), and this device takes it out of the
+   * groups of every conversation it is in, so it cannot read what is sent afterwards. Removing this
    * device itself also deletes its keys from storage.
    */
-  async removeDevice(deviceId: number): Promise<void> {
+  async removeDevice(deviceId: number, options: { signOutEverywhere?: boolean } = {}): Promise<void> {
     await this.enable();
     const device = this.#device!;
     await this.#session.call(e2ee.removeDevice, { deviceId });
     if (deviceId === device.deviceId) return this.#forget();
+    if (options.signOutEverywhere ?? true) await this.#session.signOutEverywhere();
     for (const conversationId of [...device.conversations]) {
       await this.#withLock(conversationId, async () => {
         if ((await this.#record(conversationId))?.state) await this.#ensureGroup(await this.#conversation(conversationId));

@@ -38,6 +38,20 @@ export async function login(deps: Deps, request: RequestInfo, input: { username:
   return { user: { id: user.id, username: user.username }, token: deps.tokens.issue(user) };
 }
 
+/**
+ * Revokes every token of the actor's account (the version they carry is bumped) and issues a new one
+ * for the caller; the account's sockets are closed, and only clients with the new token get back in.
+ */
+export async function signOutEverywhere(deps: Deps, actor: Actor): Promise<AuthResult> {
+  const user = await deps.db.user.update({
+    where: { id: actor.id },
+    data: { tokenVersion: { increment: 1 } },
+    select: { id: true, username: true, tokenVersion: true },
+  });
+  deps.broadcaster.disconnectUser(actor.id);
+  return { user: { id: user.id, username: user.username }, token: deps.tokens.issue(user) };
+}
+
 export function status(actor: Actor): AuthStatus {
   return { authenticated: true, user: { id: actor.id, username: actor.username } };
 }
