@@ -188,6 +188,23 @@ describe("end-to-end encryption", () => {
     expect(await alice.client.e2ee.safetyNumber(bob.id)).not.toBe(numberWithTablet);
   });
 
+  it("a device removed but still signed in starts over as a new device, without its old state", async () => {
+    const [alice, bob] = await Promise.all([enabledUser("alice"), enabledUser("bob")]);
+    await makeFriends(alice, bob);
+    const tablet = await secondDevice(bob);
+    await alice.client.e2ee.sendDM(bob.id, "before");
+    await vi.waitFor(() => expect(texts(tablet)).toEqual(["before"]));
+    const oldId = tablet.client.e2ee.deviceId;
+    await bob.client.e2ee.removeDevice(oldId!, { signOutEverywhere: false });
+    tablet.client.realtime.disconnect();
+
+    const again = await secondDevice(bob, tablet.storage);
+    expect(again.client.e2ee.deviceId).not.toBe(oldId);
+    await alice.client.e2ee.sendDM(bob.id, "after");
+    await vi.waitFor(() => expect(texts(again)).toEqual(["after"]));
+    expect(again.errors).toEqual([]);
+  });
+
   it("a device restarted from its storage keeps decrypting and sending", async () => {
     const directory = mkdtempSync(join(tmpdir(), "hestia-e2ee-"));
     directories.push(directory);

@@ -19,6 +19,8 @@ import type { Realtime } from "../realtime/realtime";
 import * as mls from "./mls";
 import { listedDevices, rosterDiff, speaksFor, type ListedDevice } from "./roster";
 import { safetyNumber } from "./safety-number";
+import { DeviceStore, type ConversationRecord, type DeviceRecord } from "./device-store";
+import { createKeyedLock } from "./lock";
 import type { E2eeStorage } from "./storage";
 
 const { e2ee, messages, groups } = contract;
@@ -64,29 +66,6 @@ export interface E2eeSession {
   retry?: Partial<RetryOptions>;
 }
 
-interface DeviceRecord {
-  userId: number;
-  deviceId: number;
-  keys: mls.DeviceKeys;
-  conversations: number[];
-}
-
-type KeyPackageRecords = Record<string, mls.OwnKeyPackage & { lastResort: boolean }>;
-
-interface ConversationRecord {
-  conversationId: number;
-  kind: "DIRECT" | "GROUP";
-  groupId?: number;
-  peerUserId?: number;
-  /** The encoded MLS group; absent until this device is in it. */
-  state?: string;
-  /** The last message id read; 0 before the first. */
-  cursor: number;
-  joinedEpoch: number;
-  /** A commit sent but not yet known to be accepted, and the group as it will be if it was. */
-  pending?: { epoch: number; commit: string; state: string };
-}
-
 interface Changes {
   add: { deviceId: number; keyPackage: string }[];
   remove: number[];
@@ -127,12 +106,12 @@ export class E2ee {
   readonly #session: E2eeSession;
   readonly #options: E2eeOptions | undefined;
   readonly #events = createEmitter<E2eeEvents>();
-  readonly #locks = new Map<number, Promise<unknown>>();
+  readonly #withLock = createKeyedLock<number>();
   readonly #groups = new Map<number, mls.MlsGroup>();
   #device: DeviceRecord | undefined;
   #enabling: Promise<{ deviceId: number }> | undefined;
   #welcomes: Promise<void> = Promise.resolve();
-  #keyPackageLock: Promise<unknown> = Promise.resolve();
+  #store!: DeviceStore;
   #unsubscribe: (() => void)[] = [];
 
   constructor(session: E2eeSession, options: E2eeOptions | undefined) {
@@ -268,21 +247,24 @@ export class E2ee {
   async #enable(): Promise<{ deviceId: number }> {
     if (!this.#options) throw e2eeError("E2EE_NOT_READY", "End-to-end encryption needs storage: createClient({ e2ee: { storage } })");
     const userId = await this.#session.selfId();
-    let device = await this.#load<DeviceRecord>(userId, "device");
+    this.#store = new DeviceStore(this.#options.storage, userId);
+    let device = await this.#store.device();
     if (device) {
       const known = await this.#session.call(e2ee.device, { deviceId: device.deviceId }).catch((error: unknown) => {
         if (error instanceof HestiaError && error.code === "NOT_FOUND") return undefined;
         throw error;
       });
-      // The server forgot this device (removed from another device): start over as a new one.
-      if (!known) device = undefined;
+      // The server forgot this device (removed from another device): its state is worthless; start over as a new one.
+      if (!known) {
+        await this.#store.forget(device);
+        device = undefined;
+      }
     }
     if (!device) {
       const keys = await mls.generateDeviceKeys();
       const registered = await this.#session.call(e2ee.registerDevice, { signaturePublicKey: keys.publicKey, name: this.#options.deviceName });
       device = { userId, deviceId: registered.id, keys, conversations: [] };
-      await this.#save(userId, "keyPackages", {});
-      await this.#save(userId, "device", device);
+      await this.#store.saveDevice(device);
     }
     this.#device = device;
     this.#groups.clear();
@@ -295,12 +277,8 @@ export class E2ee {
 
   /** Deletes this device's keys and group states from storage and stops listening. */
   async #forget(): Promise<void> {
-    const device = this.#device!;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    const { storage } = this.#options!;
-    for (const conversationId of device.conversations) await storage.delete(this.#key(device.userId, `conversation.${conversationId}`));
-    await storage.delete(this.#key(device.userId, "keyPackages"));
-    await storage.delete(this.#key(device.userId, "device"));
+    await this.#store.forget(this.#device!);
     this.#groups.clear();
     this.#device = undefined;
     this.#enabling = undefined;
@@ -370,7 +348,7 @@ export class E2ee {
     const fresh = await Promise.all(Array.from({ length: missing }, () => mls.generateKeyPackage(identity, device.keys)));
     const lastResort = stock.hasLastResort ? undefined : await mls.generateKeyPackage(identity, device.keys);
     // The private halves are kept before the public ones are published: a welcome may follow at once.
-    await this.#withKeyPackages(async (records) => {
+    await this.#store.withKeyPackages(async (records) => {
       for (const keyPackage of fresh) records[keyPackage.ref] = { ...keyPackage, lastResort: false };
       if (lastResort) {
         for (const [ref, record] of Object.entries(records)) if (record.lastResort) delete records[ref];
@@ -422,7 +400,7 @@ export class E2ee {
   }
 
   async #joinFrom(welcome: Welcome): Promise<void> {
-    await this.#withKeyPackages(async (keyPackages) => {
+    await this.#store.withKeyPackages(async (keyPackages) => {
       const refs = mls.welcomeRefs(welcome.welcome);
       const own = refs.map((ref) => keyPackages[ref]).find((keyPackage) => keyPackage !== undefined);
       if (!own) throw new Error("it is for a key package this device does not hold");
@@ -440,24 +418,11 @@ export class E2ee {
         cursor: welcome.afterMessageId,
         joinedEpoch: welcome.epoch,
       };
-      await this.#store(record, joined);
+      await this.#keep(record, joined);
       // A one-time key's private half is deleted once used (forward secrecy); the last-resort one is kept.
       if (!own.lastResort) delete keyPackages[own.ref];
       if (record.kind === "GROUP") void this.#follow(record.conversationId);
     });
-  }
-
-  /** Reads and rewrites this device's key-package records, one change at a time. */
-  #withKeyPackages<T>(change: (records: KeyPackageRecords) => Promise<T>): Promise<T> {
-    const run = this.#keyPackageLock.then(async () => {
-      const userId = this.#device!.userId;
-      const records = (await this.#load<KeyPackageRecords>(userId, "keyPackages")) ?? {};
-      const result = await change(records);
-      await this.#save(userId, "keyPackages", records);
-      return result;
-    });
-    this.#keyPackageLock = run.catch(() => undefined);
-    return run;
   }
 
   /** Reads a conversation's new messages and decrypts the encrypted ones, in order; then, if asked, applies newer commits. */
@@ -485,7 +450,7 @@ export class E2ee {
         if (message.encrypted && message.ciphertext) await this.#receive(record, message);
         record.cursor = message.id;
       }
-      if (page.length > 0) await this.#store(record);
+      if (page.length > 0) await this.#keep(record);
       if (page.length < PAGE) return;
     }
   }
@@ -547,7 +512,7 @@ export class E2ee {
       return fail("unreadable content");
     }
     record.cursor = message.id;
-    await this.#store(record, decrypted.group);
+    await this.#keep(record, decrypted.group);
     this.#events.emit("message", this.#decrypted(record, message, text, sender.deviceId));
   }
 
@@ -578,7 +543,7 @@ export class E2ee {
           group = await mls.applyCommit(group, commit);
         }
         record.pending = undefined;
-        await this.#store(record, group);
+        await this.#keep(record, group);
         if (!mls.isActive(group)) return group;
       }
       if (commits.length < PAGE) break;
@@ -655,13 +620,13 @@ export class E2ee {
     if (!accepted) {
       // Another device created the group first: drop this one; the winner's welcome brings this device in, if it was ready.
       this.#groups.delete(conversation.conversationId);
-      await this.#options!.storage.delete(this.#key(device.userId, `conversation.${conversation.conversationId}`));
+      await this.#store.deleteConversation(conversation.conversationId);
       const welcomes = await this.#session.call(e2ee.welcomes, { deviceId: device.deviceId });
       for (const welcome of welcomes.filter((candidate) => candidate.conversationId === conversation.conversationId)) await this.#join(welcome);
       return this.#record(conversation.conversationId);
     }
     record.joinedEpoch = 1;
-    await this.#store(record);
+    await this.#keep(record);
     return record;
   }
 
@@ -693,7 +658,7 @@ export class E2ee {
     const made = await mls.commit(group, { add: changes.add.map((entry) => entry.keyPackage), remove: changes.remove });
     // Kept before sending: if the answer is lost, the accepted commit is recognised as this one later.
     record.pending = { epoch, commit: made.commit, state: mls.encodeGroup(made.group) };
-    await this.#store(record, group);
+    await this.#keep(record, group);
     try {
       const accepted = await this.#session.call(e2ee.commit, {
         conversationId: record.conversationId,
@@ -705,14 +670,14 @@ export class E2ee {
       });
       record.pending = undefined;
       if (record.cursor === 0) record.cursor = accepted.afterMessageId;
-      await this.#store(record, made.group);
+      await this.#keep(record, made.group);
       return true;
     } catch (error) {
       // No answer: the commit may have been accepted. `pending` stays, so it is recognised as this
       // device's own when it shows up among the conversation's commits.
       if (error instanceof HestiaError && error.retryable) throw error;
       record.pending = undefined;
-      await this.#store(record, group);
+      await this.#keep(record, group);
       if (!isEpochConflict(error)) throw error;
       return false;
     }
@@ -761,7 +726,7 @@ export class E2ee {
       for (let attempt = 1; ; attempt++) {
         const { ciphertext, group } = await mls.encrypt(this.#groups.get(record.conversationId)!, plaintext);
         // Saved before sending: the group's ratchet moved on whether or not the message arrives.
-        await this.#store(record, group);
+        await this.#keep(record, group);
         try {
           const message = await sendIdempotent<EncryptedSend, Message>({ encrypted: true, ciphertext }, post, this.#session.retry);
           return this.#decrypted(record, message, text, this.#device!.deviceId);
@@ -785,51 +750,27 @@ export class E2ee {
     await this.#session.realtime.joinGroup(groupId).catch((error: unknown) => this.#report(error));
   }
 
-  #withLock<T>(conversationId: number, work: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(conversationId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.#locks.set(conversationId, settled);
-    void settled.then(() => {
-      if (this.#locks.get(conversationId) === settled) this.#locks.delete(conversationId);
-    });
-    return next;
-  }
-
   #report(error: unknown): void {
     this.#events.emit("error", error instanceof HestiaError ? error : new HestiaError(0, "DECRYPTION_FAILED", error instanceof Error ? error.message : String(error)));
   }
 
   async #record(conversationId: number): Promise<ConversationRecord | undefined> {
-    const record = await this.#load<ConversationRecord>(this.#device!.userId, `conversation.${conversationId}`);
+    const record = await this.#store.conversation(conversationId);
     if (record?.state && !this.#groups.has(conversationId)) this.#groups.set(conversationId, mls.decodeGroup(record.state));
     return record;
   }
 
   /** Saves a conversation (with its group, when it changed) in one write. */
-  async #store(record: ConversationRecord, group?: mls.MlsGroup): Promise<void> {
+  async #keep(record: ConversationRecord, group?: mls.MlsGroup): Promise<void> {
     const device = this.#device!;
     if (group) {
       record.state = mls.encodeGroup(group);
       this.#groups.set(record.conversationId, group);
     }
-    await this.#save(device.userId, `conversation.${record.conversationId}`, record);
+    await this.#store.saveConversation(record);
     if (!device.conversations.includes(record.conversationId)) {
       device.conversations.push(record.conversationId);
-      await this.#save(device.userId, "device", device);
+      await this.#store.saveDevice(device);
     }
-  }
-
-  #key(userId: number, key: string): string {
-    return `hestia-e2ee.${userId}.${key}`;
-  }
-
-  async #load<T>(userId: number, key: string): Promise<T | undefined> {
-    const value = await this.#options!.storage.get(this.#key(userId, key));
-    return value === undefined ? undefined : (JSON.parse(value) as T);
-  }
-
-  async #save(userId: number, key: string, value: unknown): Promise<void> {
-    await this.#options!.storage.set(this.#key(userId, key), JSON.stringify(value));
   }
 }
