@@ -91,6 +91,10 @@ describe("end-to-end encryption", () => {
       try {
         const [toDana, toFriend, toStranger] = sockets.map((socket) => collect(socket, "e2eeDevices"));
         const device = await addDevice(server, dana);
+        // Announced once the device can be added: when it has key packages.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(toFriend).toEqual([]);
+        await stock(server, device, 2);
         await eventually(() => {
           expect(toDana).toEqual([{ userId: dana.id }]);
           expect(toFriend).toEqual([{ userId: dana.id }]);

@@ -112,15 +112,19 @@ describe("direct messages", () => {
   });
 
   it("never hands out a seq twice, even after the newest messages went with their sender's account", async () => {
-    const [owner, leaving] = await Promise.all([registerUser(server, "owner"), registerUser(server, "leaving")]);
+    const [owner, leaving, later] = await Promise.all([registerUser(server, "owner"), registerUser(server, "leaving"), registerUser(server, "later")]);
     await befriend(server, owner, leaving);
+    await befriend(server, owner, later);
     const group = await api(server, "POST", "/groups", { token: owner.token, body: { name: "seqs" } });
     await api(server, "POST", `/groups/${group.body.id}/members/${leaving.id}`, { token: owner.token });
+    await api(server, "POST", `/groups/${group.body.id}/members/${later.id}`, { token: owner.token });
     const send = (user: TestUser, content: string) => api(server, "POST", `/groups/${group.body.id}/messages`, { token: user.token, body: { content } });
     expect((await send(owner, "one")).body.seq).toBe(1);
-    expect((await send(leaving, "two")).body.seq).toBe(2);
+    expect((await send(later, "two")).body.seq).toBe(2);
     expect((await send(leaving, "three")).body.seq).toBe(3);
+    // The newest sender leaves first, then an earlier one: the floor stays at 3.
     expect((await api(server, "DELETE", "/users/me", { token: leaving.token })).status).toBe(204);
+    expect((await api(server, "DELETE", "/users/me", { token: later.token })).status).toBe(204);
     expect((await send(owner, "four")).body.seq).toBe(4);
     const history = await api(server, "GET", `/groups/${group.body.id}/messages`, { token: owner.token });
     expect(history.body.map((message: { seq: number; content: string }) => [message.seq, message.content])).toEqual([

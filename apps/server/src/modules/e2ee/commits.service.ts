@@ -115,7 +115,7 @@ export async function publishCommit(deps: Deps, actor: Actor, input: CommitReque
   }).catch((error: unknown) => {
     // A device, member or the conversation itself went away (or a member was added) since the checks above.
     if (isForeignKeyViolation(error) || isUniqueViolation(error)) {
-      throw new AppError("CONFLICT", "The conversation changed while the commit was being stored: try again");
+      throw new AppError("CONFLICT", "The conversation changed while the commit was being stored (its epoch may have moved): apply the new commits and try again");
     }
     throw error;
   });

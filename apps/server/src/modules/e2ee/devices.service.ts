@@ -37,15 +37,14 @@ export async function registerDevice(deps: Deps, actor: Actor, input: { signatur
       select: deviceSelect,
     });
   });
-  await announceDevices(deps, actor.id);
   return toDevice(row);
 }
 
 /**
  * Tells the user's other devices and everyone sharing a conversation with the user that the user's
- * devices changed, so that one of their devices commits the change to each shared group.
+ * devices changed (a device removed, or one that can now be added: it uploaded key packages), so that one of their devices commits the change to each shared group.
  */
-async function announceDevices(deps: Deps, userId: number): Promise<void> {
+export async function announceDevices(deps: Deps, userId: number): Promise<void> {
   const rows = await deps.db.membership.findMany({
     where: { conversation: { memberships: { some: { userId } } } },
     select: { userId: true },

@@ -3,7 +3,7 @@ import type { Db } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { lockRow, transact } from "../../transaction";
-import { toOwnDevice } from "./devices.service";
+import { announceDevices, toOwnDevice } from "./devices.service";
 import { requireClaimer, requireOwnDevice } from "./e2ee.policy";
 import { checkKeyPackage } from "./mls-wire";
 
@@ -24,9 +24,10 @@ export async function uploadKeyPackages(deps: Deps, actor: Actor, input: KeyPack
   for (const [index, keyPackage] of input.keyPackages.entries()) await checkKeyPackage(keyPackage, owner, `keyPackages.${index}`);
   if (input.lastResort !== undefined) await checkKeyPackage(input.lastResort, owner, "lastResort");
 
-  await transact(deps.db, async (tx) => {
+  const hadNone = await transact(deps.db, async (tx) => {
     await lockRow(tx, "Device", device.id);
     const stock = await tx.mlsKeyPackage.count({ where: { deviceId: device.id, lastResort: false } });
+    const lastResorts = await tx.mlsKeyPackage.count({ where: { deviceId: device.id, lastResort: true } });
     if (stock + input.keyPackages.length > MAX_KEY_PACKAGES_PER_DEVICE) {
       return new AppError(
         "CONFLICT",
@@ -40,8 +41,10 @@ export async function uploadKeyPackages(deps: Deps, actor: Actor, input: KeyPack
       await tx.mlsKeyPackage.deleteMany({ where: { deviceId: device.id, lastResort: true } });
       await tx.mlsKeyPackage.create({ data: { deviceId: device.id, data: input.lastResort, lastResort: true } });
     }
-    return null;
+    return stock === 0 && lastResorts === 0;
   });
+  // A device that could not be added before (a new one) now can: tell those who would add it.
+  if (hadNone && (input.keyPackages.length > 0 || input.lastResort !== undefined)) await announceDevices(deps, actor.id);
   return toOwnDevice(deps.db, device);
 }
 

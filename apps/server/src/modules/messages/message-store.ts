@@ -80,7 +80,7 @@ export interface NewMessage {
  */
 function nextSeq(conversationId: number): Prisma.Sql {
   const newest = Prisma.sql`COALESCE(MAX(\`seq\`), 0)`;
-  const floor = Prisma.sql`(SELECT \`lastSeq\` FROM \`Conversation\` WHERE \`id\` = ${conversationId})`;
+  const floor = Prisma.sql`COALESCE((SELECT \`lastSeq\` FROM \`Conversation\` WHERE \`id\` = ${conversationId}), 0)`;
   return Prisma.sql`CASE WHEN ${newest} >= ${floor} THEN ${newest} ELSE ${floor} END + 1`;
 }
 
@@ -88,9 +88,11 @@ function nextSeq(conversationId: number): Prisma.Sql {
  * Before a user's messages are deleted (with the account): records each of their conversations'
  * newest seq as its `lastSeq`, so that the seqs of the deleted messages are not handed out again.
  */
-export async function keepSeqsOf(db: Db, senderId: number): Promise<void> {
+export async function keepSeqsOf(db: Db | Prisma.TransactionClient, senderId: number): Promise<void> {
+  const newest = Prisma.sql`(SELECT COALESCE(MAX(\`seq\`), 0) FROM \`Message\` WHERE \`Message\`.\`conversationId\` = \`Conversation\`.\`id\`)`;
+  // Never lowered: an earlier deletion may have left a higher floor than the messages still there.
   await db.$executeRaw`
-    UPDATE \`Conversation\` SET \`lastSeq\` = (SELECT COALESCE(MAX(\`seq\`), 0) FROM \`Message\` WHERE \`Message\`.\`conversationId\` = \`Conversation\`.\`id\`)
+    UPDATE \`Conversation\` SET \`lastSeq\` = CASE WHEN ${newest} > \`lastSeq\` THEN ${newest} ELSE \`lastSeq\` END
     WHERE \`id\` IN (SELECT \`conversationId\` FROM \`Message\` WHERE \`senderId\` = ${senderId})`;
 }
 

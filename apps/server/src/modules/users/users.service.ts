@@ -2,6 +2,7 @@ import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { discardAvatar, setPicture } from "../avatars/avatars.service";
 import { keepSeqsOf } from "../messages/message-store";
+import { transact } from "../../transaction";
 import { profileSelect, toProfile } from "./profile";
 import { usernameKey } from "./username";
 import { userNotFound } from "./users.policy";
@@ -76,8 +77,12 @@ export async function removePushToken(deps: Deps, actor: Actor, token: string): 
  */
 export async function deleteAccount(deps: Deps, actor: Actor): Promise<void> {
   const user = await deps.db.user.findUnique({ where: { id: actor.id }, select: { avatarKey: true } });
-  await keepSeqsOf(deps.db, actor.id);
-  await deps.db.user.deleteMany({ where: { id: actor.id } });
+  // One transaction: the Conversation rows it locks hold back concurrent sends until the messages are gone.
+  await transact(deps.db, async (tx) => {
+    await keepSeqsOf(tx, actor.id);
+    await tx.user.deleteMany({ where: { id: actor.id } });
+    return null;
+  });
   deps.broadcaster.disconnectUser(actor.id);
   await discardAvatar(deps, user?.avatarKey);
 }
