@@ -19,7 +19,7 @@ import type { Realtime } from "../realtime/realtime";
 import * as mls from "./mls";
 import { listedDevices, rosterDiff, speaksFor, type ListedDevice } from "./roster";
 import { safetyNumber } from "./safety-number";
-import { DeviceStore, type ConversationRecord, type DeviceRecord } from "./device-store";
+import { DeviceStore, type ConversationRecord, type DeviceRecord, type KeyPackageRecords } from "./device-store";
 import { createKeyedLock } from "./lock";
 import type { E2eeStorage } from "./storage";
 
@@ -90,6 +90,15 @@ function readKeyPackage(b64: string): { identity: string; signaturePublicKey: st
   } catch {
     return undefined;
   }
+}
+
+/** A welcome that can never be used: damaged, for a key package this device lacks, or for another group. */
+class UnusableWelcome extends Error {}
+
+/** Whether a change of `userId`'s devices concerns a conversation: its peer, yourself, or a user with a device in its group. */
+function concerns(record: ConversationRecord, group: mls.MlsGroup, userId: number, selfId: number): boolean {
+  if (userId === selfId || record.peerUserId === userId) return true;
+  return record.kind === "GROUP" && mls.groupMembers(group).some((member) => parseDeviceIdentity(member.identity)?.userId === userId);
 }
 
 /** The server accepted another commit first: this device's view of the group is one epoch behind. */
@@ -228,9 +237,10 @@ export class E2ee {
   async removeDevice(deviceId: number, options: { signOutEverywhere?: boolean } = {}): Promise<void> {
     await this.enable();
     const device = this.#device!;
+    // Signed out first: the lost device's token must not outlive its registration.
+    if (deviceId !== device.deviceId && (options.signOutEverywhere ?? true)) await this.#session.signOutEverywhere();
     await this.#session.call(e2ee.removeDevice, { deviceId });
     if (deviceId === device.deviceId) return this.#forget();
-    if (options.signOutEverywhere ?? true) await this.#session.signOutEverywhere();
     for (const conversationId of [...device.conversations]) {
       await this.#withLock(conversationId, async () => {
         if ((await this.#record(conversationId))?.state) await this.#ensureGroup(await this.#conversation(conversationId));
@@ -313,12 +323,12 @@ export class E2ee {
     setTimeout(() => {
       void (async () => {
         for (const conversationId of [...device.conversations]) {
-          const record = await this.#record(conversationId);
-          const concerned = record?.state && (record.kind === "GROUP" || record.peerUserId === userId || userId === device.userId);
-          if (!concerned) continue;
           await this.#withLock(conversationId, async () => {
+            // Read under the lock: a pump may have moved the record on meanwhile.
+            const record = await this.#record(conversationId);
             const group = this.#groups.get(conversationId);
-            if (group && mls.isActive(group)) await this.#commitChanges(record, (info) => this.#membershipChanges(info, {}));
+            if (!record?.state || !group || !mls.isActive(group) || !concerns(record, group, userId, device.userId)) return;
+            await this.#commitChanges(record, (info) => this.#membershipChanges(info, {}));
           }).catch((error: unknown) => {
             // Not a member any more, or not allowed to add these devices: another member's device will.
             if (!(error instanceof HestiaError && ["NOT_FOUND", "FORBIDDEN", "E2EE_NOT_READY"].includes(error.code))) this.#report(error);
@@ -385,6 +395,8 @@ export class E2ee {
       try {
         await this.#joinFrom(welcome);
       } catch (error) {
+        // Storage failing is not the welcome's fault: keep it for the next try.
+        if (!(error instanceof UnusableWelcome)) throw error;
         // A welcome that cannot be used (damaged, or made for another group) is reported and dropped, never retried for ever.
         this.#report(
           e2eeError("DECRYPTION_FAILED", `A welcome to conversation ${welcome.conversationId} could not be used: ${error instanceof Error ? error.message : String(error)}`, {
@@ -401,13 +413,18 @@ export class E2ee {
 
   async #joinFrom(welcome: Welcome): Promise<void> {
     await this.#store.withKeyPackages(async (keyPackages) => {
-      const refs = mls.welcomeRefs(welcome.welcome);
-      const own = refs.map((ref) => keyPackages[ref]).find((keyPackage) => keyPackage !== undefined);
-      if (!own) throw new Error("it is for a key package this device does not hold");
-      const joined = await mls.joinFromWelcome(welcome.welcome, own);
+      let own: KeyPackageRecords[string] | undefined;
+      let joined: mls.MlsGroup;
+      try {
+        own = mls.welcomeRefs(welcome.welcome).map((ref) => keyPackages[ref]).find((keyPackage) => keyPackage !== undefined);
+        if (!own) throw new Error("it is for a key package this device does not hold");
+        joined = await mls.joinFromWelcome(welcome.welcome, own);
+      } catch (error) {
+        throw new UnusableWelcome(error instanceof Error ? error.message : String(error));
+      }
       const joinedGroup = mls.groupIdOf(joined);
       if (joinedGroup !== mlsGroupId(welcome.conversationId) || mls.groupEpoch(joined) !== welcome.epoch) {
-        throw new Error(`it joins ${joinedGroup} at epoch ${mls.groupEpoch(joined)}, not this conversation at epoch ${welcome.epoch}`);
+        throw new UnusableWelcome(`it joins ${joinedGroup} at epoch ${mls.groupEpoch(joined)}, not this conversation at epoch ${welcome.epoch}`);
       }
       const record: ConversationRecord = {
         conversationId: welcome.conversationId,
