@@ -67,13 +67,18 @@ export const ClaimedKeyPackageSchema = z
   .meta({ id: "ClaimedKeyPackage" });
 export type ClaimedKeyPackage = z.infer<typeof ClaimedKeyPackageSchema>;
 
+/** Which conversation: its id and kind, the group's id or the other user of a direct conversation. */
+const conversationRef = {
+  conversationId: z.number().int(),
+  kind: z.enum(["DIRECT", "GROUP"]),
+  groupId: z.number().int().optional(),
+  /** The other user of a direct conversation. */
+  peerUserId: z.number().int().optional(),
+};
+
 export const E2eeConversationSchema = z
   .object({
-    conversationId: z.number().int(),
-    kind: z.enum(["DIRECT", "GROUP"]),
-    groupId: z.number().int().optional(),
-    /** The other user of a direct conversation. */
-    peerUserId: z.number().int().optional(),
+    ...conversationRef,
     /** The conversation's MLS epoch: 0 until its group is created; each accepted commit adds one. */
     epoch: z.number().int(),
     /** Only encrypted messages are accepted (encrypted groups). */
@@ -97,10 +102,7 @@ export type Commit = z.infer<typeof CommitSchema>;
 export const WelcomeSchema = z
   .object({
     id: z.number().int(),
-    conversationId: z.number().int(),
-    kind: z.enum(["DIRECT", "GROUP"]),
-    groupId: z.number().int().optional(),
-    peerUserId: z.number().int().optional(),
+    ...conversationRef,
     /** The epoch the welcome joins the group at. */
     epoch: z.number().int(),
     welcome: z.string(),

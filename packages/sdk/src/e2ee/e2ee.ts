@@ -572,14 +572,10 @@ export class E2ee {
   async #ensureGroup(conversation: E2eeConversation): Promise<ConversationRecord> {
     const { conversationId } = conversation;
     let record = await this.#record(conversationId);
-    if (!record?.state || !mls.isActive(this.#groups.get(conversationId)!)) {
-      const welcomes = await this.#session.call(e2ee.welcomes, { deviceId: this.#device!.deviceId });
-      for (const welcome of welcomes.filter((candidate) => candidate.conversationId === conversationId)) await this.#join(welcome);
-      record = await this.#record(conversationId);
-    }
+    if (!this.#inGroup(record)) record = await this.#joinWaiting(conversationId);
     if (!record?.state && conversation.epoch === 0) record = await this.#create(conversation);
-    if (!record?.state || !mls.isActive(this.#groups.get(conversationId)!)) record = await this.#awaitWelcome(conversationId);
-    if (!record?.state || !mls.isActive(this.#groups.get(conversationId)!)) {
+    if (!this.#inGroup(record)) record = await this.#awaitWelcome(conversationId);
+    if (!this.#inGroup(record)) {
       throw e2eeError(
         "E2EE_NOT_READY",
         "This device is not in the conversation's encrypted group yet: a member's device adds it when it next sends or changes the group",
@@ -591,6 +587,18 @@ export class E2ee {
     await this.#applyCommits(record);
     await this.#commitChanges(record, (info) => this.#membershipChanges(info, {}));
     return record;
+  }
+
+  /** Joins from the welcomes waiting for this conversation, if any (under the conversation's lock); its record after. */
+  async #joinWaiting(conversationId: number): Promise<ConversationRecord | undefined> {
+    const welcomes = await this.#session.call(e2ee.welcomes, { deviceId: this.#device!.deviceId });
+    for (const welcome of welcomes.filter((candidate) => candidate.conversationId === conversationId)) await this.#join(welcome);
+    return this.#record(conversationId);
+  }
+
+  /** Whether this device holds an active group for the conversation of `record`. */
+  #inGroup(record: ConversationRecord | undefined): record is ConversationRecord & { state: string } {
+    return record?.state !== undefined && mls.isActive(this.#groups.get(record.conversationId)!);
   }
 
   /**
@@ -611,10 +619,8 @@ export class E2ee {
           resolve();
         }
       });
-      const welcomes = await this.#session.call(e2ee.welcomes, { deviceId: this.#device!.deviceId });
-      for (const welcome of welcomes.filter((candidate) => candidate.conversationId === conversationId)) await this.#join(welcome);
-      const record = await this.#record(conversationId);
-      if (record?.state && mls.isActive(this.#groups.get(conversationId)!)) return record;
+      const record = await this.#joinWaiting(conversationId);
+      if (this.#inGroup(record)) return record;
     }
     return this.#record(conversationId);
   }
@@ -638,9 +644,7 @@ export class E2ee {
       // Another device created the group first: drop this one; the winner's welcome brings this device in, if it was ready.
       this.#groups.delete(conversation.conversationId);
       await this.#store.deleteConversation(conversation.conversationId);
-      const welcomes = await this.#session.call(e2ee.welcomes, { deviceId: device.deviceId });
-      for (const welcome of welcomes.filter((candidate) => candidate.conversationId === conversation.conversationId)) await this.#join(welcome);
-      return this.#record(conversation.conversationId);
+      return this.#joinWaiting(conversation.conversationId);
     }
     record.joinedEpoch = 1;
     await this.#keep(record);
