@@ -40,7 +40,10 @@ try {
     for (const file of ["dist/index.js", "dist/index.cjs"]) {
       // dist/node.* (the `/node` entry) may use Node.js; the main entry may not.
       const code = readFileSync(join(root, dir, file), "utf8");
-      const builtin = /(?:from\s*|import\s*|require\(\s*|import\(\s*)["'](node:[\w/]+|fs|path|os|crypto|http|https|net|tls|stream|child_process)["']/.exec(code);
+      const builtin =
+        /(?:from\s*|import\s*|require\(\s*|import\(\s*)["'](node:[\w/]+|fs|path|os|crypto|http|https|net|tls|stream|child_process)["']/.exec(
+          code,
+        );
       if (builtin) must(1, `${name} ${file} imports ${builtin[1]}`);
     }
 
@@ -56,11 +59,27 @@ try {
     "package.json": JSON.stringify({ name: "hestia-sdk-consumer", private: true, version: "0.0.0" }, null, 2),
     // The same program three ways: TypeScript with Node's module resolution, ESM and CommonJS at run time.
     "tsconfig.json": JSON.stringify({
-      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: false, types: [] },
+      compilerOptions: {
+        strict: true,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        noEmit: true,
+        skipLibCheck: false,
+        types: [],
+      },
       include: ["*.ts", "*.mts", "*.cts"],
     }),
     "tsconfig.bundler.json": JSON.stringify({
-      compilerOptions: { strict: true, module: "esnext", moduleResolution: "bundler", target: "es2022", noEmit: true, skipLibCheck: false, types: [] },
+      compilerOptions: {
+        strict: true,
+        module: "esnext",
+        moduleResolution: "bundler",
+        target: "es2022",
+        noEmit: true,
+        skipLibCheck: false,
+        types: [],
+      },
       include: ["app.mts"],
     }),
     "app.mts": `import { createClient, HestiaError, memoryStorage, type DecryptedMessage, type Message, type Profile } from "@hestia/sdk";
@@ -114,7 +133,19 @@ createClient({ baseUrl: "http://127.0.0.1:9" }).health().catch((error) => {
   const zodVersion = JSON.parse(readFileSync(join(root, "packages/sdk/package.json"), "utf8")).devDependencies.zod;
   const typescriptVersion = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devDependencies.typescript;
   must(
-    run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...Object.values(tarballs), `zod@${zodVersion}`, `typescript@${typescriptVersion}`], { cwd: app }),
+    run(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        ...Object.values(tarballs),
+        `zod@${zodVersion}`,
+        `typescript@${typescriptVersion}`,
+      ],
+      { cwd: app },
+    ),
     "npm install of the tarballs",
   );
 

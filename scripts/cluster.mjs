@@ -38,7 +38,11 @@ const children = [];
 for (let i = 0; i < count; i++) {
   const port = firstPort + i;
   // Node with tsx as a loader (no wrapper process), so signals reach the server itself.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: serverDir, env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: serverDir,
+    env: { ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   for (const stream of [child.stdout, child.stderr]) {
     stream.on("data", (chunk) => {
       for (const line of chunk.toString().split("\n").filter(Boolean)) console.log(`[${port}] ${line}`);
@@ -47,7 +51,9 @@ for (let i = 0; i < count; i++) {
   child.on("exit", (code, signal) => console.log(`[${port}] exited (${code ?? signal})`));
   children.push(child);
 }
-console.log(`cluster: ${count} processes on ports ${firstPort}-${firstPort + count - 1}, database ${values.database.replace(/\/\/[^@]*@/, "//***@")}, Redis ${values.redis}`);
+console.log(
+  `cluster: ${count} processes on ports ${firstPort}-${firstPort + count - 1}, database ${values.database.replace(/\/\/[^@]*@/, "//***@")}, Redis ${values.redis}`,
+);
 console.log("cluster: kill one with `kill <pid>` to watch its clients move; Ctrl+C stops all");
 console.log(`cluster: pids ${children.map((child) => child.pid).join(", ")}`);
 

@@ -64,7 +64,11 @@ function workspaceManifests() {
     .flatMap((pattern) => {
       if (!pattern.endsWith("/*")) return [`${pattern}/package.json`];
       const folder = pattern.slice(0, -2);
-      return existsSync(join(root, folder)) ? readdirSync(join(root, folder)).sort().map((name) => `${folder}/${name}/package.json`) : [];
+      return existsSync(join(root, folder))
+        ? readdirSync(join(root, folder))
+            .sort()
+            .map((name) => `${folder}/${name}/package.json`)
+        : [];
     })
     .filter((file) => existsSync(join(root, file)));
 }

@@ -1,21 +1,32 @@
 // npm run bench [-- --quick]: the real server and bare baselines, measured in the same run on this
 // machine, driven from this process; prints a table and writes bench/results.json.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { createDeployment, startServerProcess, type ServerProcess } from "@hestia/server/testing";
+import { createDeployment, type ServerProcess, startServerProcess } from "@hestia/server/testing";
 import type { Socket } from "socket.io-client";
-import { closeAll, closedLoop, connectAll, emitAck, httpLoad, median, openLoopLatency, rssKb, type Auth, type Timing } from "./load";
-import { seed, type Seeded } from "./seed";
+import { type Auth, closeAll, closedLoop, connectAll, emitAck, httpLoad, median, openLoopLatency, rssKb, type Timing } from "./load";
+import { type Seeded, seed } from "./seed";
 import { rawInsertRate } from "./sqlite-baseline";
 
 const quick = process.argv.includes("--quick");
-const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
+const only = process.argv
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 const settings = quick
   ? { timing: { warmupMs: 500, measureMs: 1500 }, repeats: 1, pairs: 50, groups: 5, idle: 500, idleHoldMs: 2_000, httpConcurrency: 8 }
-  : { timing: { warmupMs: 2_000, measureMs: 6_000 }, repeats: 3, pairs: 500, groups: 50, idle: 10_000, idleHoldMs: 60_000, httpConcurrency: 32 };
+  : {
+      timing: { warmupMs: 2_000, measureMs: 6_000 },
+      repeats: 3,
+      pairs: 500,
+      groups: 50,
+      idle: 10_000,
+      idleHoldMs: 60_000,
+      httpConcurrency: 32,
+    };
 const WINDOW = 4;
 const benchDir = resolve(import.meta.dirname, "..");
 
@@ -44,7 +55,10 @@ async function repeated(measure: () => Promise<number>): Promise<number> {
 
 /** The bare Socket.IO relay, in its own process. */
 async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(benchDir, "src/relay-server.ts")], { cwd: benchDir, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(benchDir, "src/relay-server.ts")], {
+    cwd: benchDir,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolvePort, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       const match = /relay listening on (\d+)/.exec(chunk.toString());
@@ -81,7 +95,10 @@ type Side = { url: string; auth: (user: { id: number; token: string }) => Auth }
 
 /** Delivered DMs/s (counted at the recipients) and acknowledged sends/s, for `pairs` sender→receiver pairs. */
 async function dmThroughput(side: Side, seeded: Seeded, timing: Timing) {
-  const { sockets } = await connectAll(side.url, seeded.pairs.flatMap(([a, b]) => [side.auth(a), side.auth(b)]));
+  const { sockets } = await connectAll(
+    side.url,
+    seeded.pairs.flatMap(([a, b]) => [side.auth(a), side.auth(b)]),
+  );
   try {
     const senders = seeded.pairs.map(([, receiver], i) => ({
       socket: sockets[2 * i]!,
@@ -101,7 +118,10 @@ async function dmThroughput(side: Side, seeded: Seeded, timing: Timing) {
 /** Delivered group messages/s (each delivery to each other member counts), every member sending. */
 async function groupThroughput(side: Side, seeded: Seeded, timing: Timing) {
   const members = seeded.groups.flatMap((group) => group.members.map((member) => ({ member, groupId: group.id })));
-  const { sockets } = await connectAll(side.url, members.map(({ member }) => side.auth(member)));
+  const { sockets } = await connectAll(
+    side.url,
+    members.map(({ member }) => side.auth(member)),
+  );
   try {
     await Promise.all(members.map(({ groupId }, i) => emitAck(sockets[i]!, "joinGroup", { groupId })));
     const senders = members.map(({ groupId }, i) => ({
@@ -121,7 +141,10 @@ async function groupThroughput(side: Side, seeded: Seeded, timing: Timing) {
 
 /** p99/p50 send→receive latency of DMs at a fixed offered rate. */
 async function dmLatency(side: Side, seeded: Seeded, ratePerSecond: number, timing: Timing) {
-  const { sockets } = await connectAll(side.url, seeded.pairs.flatMap(([a, b]) => [side.auth(a), side.auth(b)]));
+  const { sockets } = await connectAll(
+    side.url,
+    seeded.pairs.flatMap(([a, b]) => [side.auth(a), side.auth(b)]),
+  );
   try {
     const senders = seeded.pairs.map(([, receiver], i) => ({
       socket: sockets[2 * i]!,
@@ -143,17 +166,32 @@ async function idleConnections(server: ServerProcess, seeded: Seeded) {
   const pid = server.child.pid!;
   const before = await rssKb(pid);
   const users = seeded.users.slice(0, settings.idle);
-  const { sockets, ms } = await connectAll(server.url, users.map((user) => ({ token: user.token })));
+  const { sockets, ms } = await connectAll(
+    server.url,
+    users.map((user) => ({ token: user.token })),
+  );
   let drops = 0;
   for (const socket of sockets) socket.on("disconnect", () => drops++);
   await new Promise((resolve) => setTimeout(resolve, settings.idleHoldMs));
   const after = await rssKb(pid);
   const stillConnected = sockets.filter((socket: Socket) => socket.connected).length;
   closeAll(sockets);
-  return { drops: drops + (users.length - stillConnected - drops), kbPerSocket: (after - before) / users.length, connectsPerSecond: users.length / (ms / 1000) };
+  return {
+    drops: drops + (users.length - stillConnected - drops),
+    kbPerSocket: (after - before) / users.length,
+    connectsPerSecond: users.length / (ms / 1000),
+  };
 }
 
-function record(name: string, value: number, unit: string, baseline: number | null, target: string, check: ((ratio: number) => boolean) | null, detail?: Record<string, number>) {
+function record(
+  name: string,
+  value: number,
+  unit: string,
+  baseline: number | null,
+  target: string,
+  check: ((ratio: number) => boolean) | null,
+  detail?: Record<string, number>,
+) {
   const ratio = baseline ? value / baseline : null;
   results[name] = {
     value: round(value),
@@ -164,7 +202,9 @@ function record(name: string, value: number, unit: string, baseline: number | nu
     met: check && ratio !== null ? check(ratio) : null,
     ...(detail ? { detail: Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, round(v)])) } : {}),
   };
-  log(`${name}: ${results[name]!.value} ${unit}${baseline === null ? "" : ` vs ${results[name]!.baseline} (ratio ${results[name]!.ratio}, target ${target})`}`);
+  log(
+    `${name}: ${results[name]!.value} ${unit}${baseline === null ? "" : ` vs ${results[name]!.baseline} (ratio ${results[name]!.ratio}, target ${target})`}`,
+  );
 }
 
 function round(value: number, digits = 1): number {
@@ -174,7 +214,9 @@ function round(value: number, digits = 1): number {
 
 async function main() {
   const started = Date.now();
-  log(`${quick ? "quick run" : "full run"} on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  log(
+    `${quick ? "quick run" : "full run"} on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
   const relay = await startRelay();
   const relaySide: Side = { url: relay.url, auth: (user) => ({ userId: user.id }) };
   const app = await startApp("sqlite");
@@ -219,7 +261,9 @@ async function main() {
       log("history_rest: GET /groups/:id/messages?limit=50 (authenticated) vs GET /health, same stack");
       const { groupId, member } = app.seeded.history;
       const auth = { authorization: `Bearer ${member.token}` };
-      const appRate = await repeated(() => httpLoad(`${app.server.url}/groups/${groupId}/messages?limit=50`, auth, settings.httpConcurrency, settings.timing));
+      const appRate = await repeated(() =>
+        httpLoad(`${app.server.url}/groups/${groupId}/messages?limit=50`, auth, settings.httpConcurrency, settings.timing),
+      );
       const baseRate = await repeated(() => httpLoad(`${app.server.url}/health`, {}, settings.httpConcurrency, settings.timing));
       record("history_rest", appRate, "requests/s", baseRate, "≥ 0.80", (ratio) => ratio >= 0.8);
     }
@@ -268,7 +312,11 @@ async function main() {
   console.log("| scenario | Hestia | baseline | ratio | target | met |");
   console.log("|---|---|---|---|---|---|");
   for (const [name, result] of Object.entries(results)) {
-    const extra = result.detail ? ` (${Object.entries(result.detail).map(([k, v]) => `${k} ${v}`).join(", ")})` : "";
+    const extra = result.detail
+      ? ` (${Object.entries(result.detail)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`
+      : "";
     console.log(
       `| \`${name}\` | ${result.value} ${result.unit}${extra} | ${result.baseline ?? "—"} | ${result.ratio ?? "—"} | ${result.target} | ${result.met === null ? "report" : result.met ? "yes" : "**no**"} |`,
     );

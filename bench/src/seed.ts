@@ -43,7 +43,9 @@ export async function seed(
 
     const pairs: [BenchUser, BenchUser][] = [];
     for (let i = 0; i < counts.pairs; i++) pairs.push([users[2 * i]!, users[2 * i + 1]!]);
-    await db.friendship.createMany({ data: pairs.map(([a, b]) => ({ userLowId: Math.min(a.id, b.id), userHighId: Math.max(a.id, b.id) })) });
+    await db.friendship.createMany({
+      data: pairs.map(([a, b]) => ({ userLowId: Math.min(a.id, b.id), userHighId: Math.max(a.id, b.id) })),
+    });
 
     const groups: Seeded["groups"] = [];
     for (let g = 0; g < counts.groups; g++) {

@@ -1,7 +1,7 @@
-import { createServer, type RequestListener, type Server as HttpServer } from "node:http";
+import { createServer, type Server as HttpServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createDb, migrate, parseDatabaseUrl, type Db } from "@hestia/db";
+import { createDb, type Db, migrate, parseDatabaseUrl } from "@hestia/db";
 import type { Config } from "./config";
 import type { Deps } from "./deps";
 import { createExpressApp } from "./http/express-app";
@@ -75,7 +75,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     broadcaster,
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
     push,
-    presence: redis ? createRedisPresenceStore(redis.client, presenceTtlMs, `${config.redisPrefix}:presence:`) : createMemoryPresenceStore(),
+    presence: redis
+      ? createRedisPresenceStore(redis.client, presenceTtlMs, `${config.redisPrefix}:presence:`)
+      : createMemoryPresenceStore(),
     redis,
     lifecycle: { shuttingDown: false },
   };

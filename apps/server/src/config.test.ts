@@ -27,12 +27,19 @@ describe("loadConfig", () => {
 
   it("names every bad variable at once", () => {
     try {
-      loadConfig({ PORT: "eighty", JWT_SECRET: "short", NODE_ENV: "staging", AUTH_RATE_LIMIT_PER_IP: "0", KEY_PACKAGE_CLAIMS_PER_MINUTE: "-1" });
+      loadConfig({
+        PORT: "eighty",
+        JWT_SECRET: "short",
+        NODE_ENV: "staging",
+        AUTH_RATE_LIMIT_PER_IP: "0",
+        KEY_PACKAGE_CLAIMS_PER_MINUTE: "-1",
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join("\n");
-      for (const name of ["PORT", "JWT_SECRET", "NODE_ENV", "AUTH_RATE_LIMIT_PER_IP", "KEY_PACKAGE_CLAIMS_PER_MINUTE"]) expect(problems).toContain(name);
+      for (const name of ["PORT", "JWT_SECRET", "NODE_ENV", "AUTH_RATE_LIMIT_PER_IP", "KEY_PACKAGE_CLAIMS_PER_MINUTE"])
+        expect(problems).toContain(name);
     }
   });
 
@@ -51,7 +58,9 @@ describe("loadConfig", () => {
       const file = join(dir, "service-account.json");
       writeFileSync(file, JSON.stringify(account));
       expect(loadConfig({ FIREBASE_SERVICE_ACCOUNT: file }).push).toEqual({ serviceAccount: account });
-      expect(() => loadConfig({ FIREBASE_SERVICE_ACCOUNT: join(dir, "missing.json") })).toThrow(/FIREBASE_SERVICE_ACCOUNT: cannot read .*ENOENT/);
+      expect(() => loadConfig({ FIREBASE_SERVICE_ACCOUNT: join(dir, "missing.json") })).toThrow(
+        /FIREBASE_SERVICE_ACCOUNT: cannot read .*ENOENT/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

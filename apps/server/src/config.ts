@@ -41,7 +41,10 @@ const EnvSchema = z.object({
   /** Redis for running several processes: Socket.IO fan-out, presence and rate limits. Unset: all in-process. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
-  REDIS_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, "letters, digits, _ . - only").default("hestia"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, "letters, digits, _ . - only")
+    .default("hestia"),
   /** How long a process's sockets count as online without a heartbeat (a process that died stops counting after it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
 });
@@ -108,7 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expiresIn: vars.JWT_EXPIRES_IN,
       generated: !vars.JWT_SECRET,
     },
-    corsOrigins: vars.CORS_ORIGINS.trim() === "*" ? "*" : vars.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    corsOrigins:
+      vars.CORS_ORIGINS.trim() === "*"
+        ? "*"
+        : vars.CORS_ORIGINS.split(",")
+            .map((o) => o.trim())
+            .filter(Boolean),
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     authRateLimit: {
       windowSeconds: vars.AUTH_RATE_LIMIT_WINDOW_SECONDS,

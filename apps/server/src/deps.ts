@@ -1,8 +1,8 @@
 import type { Db } from "@hestia/db";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
-import type { TokenService } from "./modules/auth/tokens";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
+import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
 import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import type { PushService } from "./modules/push/push.service";

@@ -1,4 +1,4 @@
-import { errorStatus, type ErrorBody, type ErrorCode } from "@hestia/contracts";
+import { type ErrorBody, type ErrorCode, errorStatus } from "@hestia/contracts";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 

@@ -1,4 +1,4 @@
-export { createApp, type App, type CreateAppOptions } from "./app";
-export { loadConfig, ConfigError, type Config } from "./config";
-export type { AppRouter } from "./trpc/app-router";
+export { type App, type CreateAppOptions, createApp } from "./app";
+export { type Config, ConfigError, loadConfig } from "./config";
 export { createTokenService, type TokenService } from "./modules/auth/tokens";
+export type { AppRouter } from "./trpc/app-router";

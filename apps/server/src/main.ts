@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
+import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { loadEnvFile } from "./env-file";
-import { createApp } from "./app";
 import { createLogger } from "./logger";
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
-import { isTransientConflict, Prisma, type Db } from "@hestia/db";
 import { setTimeout as sleep } from "node:timers/promises";
+import { type Db, isTransientConflict, Prisma } from "@hestia/db";
 import { AppError } from "./errors";
 
 export type Tx = Prisma.TransactionClient;

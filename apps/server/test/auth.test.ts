@@ -1,6 +1,6 @@
 import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, connect, expectCleanError, registerUser, startServer, uniqueName, type TestServer } from "./helpers";
+import { api, connect, expectCleanError, registerUser, startServer, type TestServer, uniqueName } from "./helpers";
 
 describe("auth", () => {
   let server: TestServer;

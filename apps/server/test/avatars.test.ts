@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Sends a multipart PATCH /users/profile-picture with one file (or fields only). */
-async function upload(user: TestUser | undefined, file?: { bytes: Uint8Array; name: string; type: string; field?: string }, fields: Record<string, string> = {}) {
+async function upload(
+  user: TestUser | undefined,
+  file?: { bytes: Uint8Array; name: string; type: string; field?: string },
+  fields: Record<string, string> = {},
+) {
   const form = new FormData();
   if (file) form.append(file.field ?? "avatar", new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
@@ -105,7 +109,12 @@ describe("avatar uploads", () => {
 
   it.each([
     ["an SVG", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), "a.svg", "image/svg+xml"],
-    ["an SVG called .png", Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'), "a.png", "image/png"],
+    [
+      "an SVG called .png",
+      Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'),
+      "a.png",
+      "image/png",
+    ],
     ["a text file called .png", Buffer.from("just some text, not an image at all"), "notes.png", "image/png"],
     ["an HTML page", Buffer.from("<!doctype html><html><body>hi</body></html>"), "a.jpg", "image/jpeg"],
   ])("refuses %s with 415", async (_name, bytes, name, type) => {
@@ -143,7 +152,10 @@ describe("avatar uploads", () => {
     const wrongField = await upload(user, { bytes: png, name: "a.png", type: "image/png", field: "picture" });
     expect(wrongField).toMatchObject({ status: 400, body: { code: "BAD_REQUEST" } });
     expect(await upload(user)).toMatchObject({ status: 400, body: { code: "BAD_REQUEST" } });
-    expect(await upload(undefined, { bytes: png, name: "a.png", type: "image/png" })).toMatchObject({ status: 401, body: { code: "UNAUTHORIZED" } });
+    expect(await upload(undefined, { bytes: png, name: "a.png", type: "image/png" })).toMatchObject({
+      status: 401,
+      body: { code: "UNAUTHORIZED" },
+    });
   });
 
   it("accepts profilePictureUrl as a multipart field too (https only)", async () => {
@@ -157,8 +169,10 @@ describe("avatar uploads", () => {
   it("deletes the old file when the avatar is replaced, set to a URL, or the account deleted", async () => {
     const user = await registerUser(server);
     const fileOf = (url: string) => join(avatarDir, url.split("/").pop()!);
-    const first = (await upload(user, { bytes: await image(50, 50).png().toBuffer(), name: "1.png", type: "image/png" })).body.profilePictureUrl;
-    const second = (await upload(user, { bytes: await image(60, 60).webp().toBuffer(), name: "2.webp", type: "image/webp" })).body.profilePictureUrl;
+    const first = (await upload(user, { bytes: await image(50, 50).png().toBuffer(), name: "1.png", type: "image/png" })).body
+      .profilePictureUrl;
+    const second = (await upload(user, { bytes: await image(60, 60).webp().toBuffer(), name: "2.webp", type: "image/webp" })).body
+      .profilePictureUrl;
     expect(second).toMatch(/\.webp$/);
     expect(existsSync(fileOf(first))).toBe(false);
     expect((await fetch(first)).status).toBe(404);
@@ -167,7 +181,8 @@ describe("avatar uploads", () => {
     await api(server, "PATCH", "/users/profile-picture", { token: user.token, body: { profilePictureUrl: "https://example.com/x.png" } });
     expect(existsSync(fileOf(second))).toBe(false);
 
-    const third = (await upload(user, { bytes: await image(70, 70).png().toBuffer(), name: "3.png", type: "image/png" })).body.profilePictureUrl;
+    const third = (await upload(user, { bytes: await image(70, 70).png().toBuffer(), name: "3.png", type: "image/png" })).body
+      .profilePictureUrl;
     expect(existsSync(fileOf(third))).toBe(true);
     expect((await api(server, "DELETE", "/users/me", { token: user.token })).status).toBe(204);
     expect(existsSync(fileOf(third))).toBe(false);

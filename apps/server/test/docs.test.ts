@@ -24,7 +24,9 @@ describe("API documentation", () => {
     expect(validation.valid).toBe(true);
 
     const paths = response.body.paths as Record<string, Record<string, any>>;
-    const operations = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    const operations = Object.entries(paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(operations.sort()).toEqual(
       [
         "GET /health",

@@ -1,20 +1,9 @@
-import { deviceIdentity, MAX_DEVICES_PER_USER, MAX_KEY_PACKAGES_PER_DEVICE } from "@hestia/contracts";
 import { randomBytes } from "node:crypto";
+import { deviceIdentity, MAX_DEVICES_PER_USER, MAX_KEY_PACKAGES_PER_DEVICE } from "@hestia/contracts";
 import type { ClientState } from "ts-mls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  api,
-  befriend,
-  collect,
-  connect,
-  emitAck,
-  eventually,
-  registerUser,
-  startServer,
-  type TestServer,
-  type TestUser,
-} from "./helpers";
-import { b64, commit, encrypt, keyPackage, newGroup, signatureKeys, type SignatureKeys, type TestKeyPackage } from "./mls";
+import { api, befriend, collect, connect, emitAck, eventually, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
+import { b64, commit, encrypt, keyPackage, newGroup, type SignatureKeys, signatureKeys, type TestKeyPackage } from "./mls";
 
 interface TestDevice {
   id: number;
@@ -24,7 +13,10 @@ interface TestDevice {
 
 async function addDevice(server: TestServer, user: TestUser, name = "phone"): Promise<TestDevice> {
   const keys = await signatureKeys();
-  const response = await api(server, "POST", "/e2ee/devices", { token: user.token, body: { signaturePublicKey: keys.signaturePublicKey, name } });
+  const response = await api(server, "POST", "/e2ee/devices", {
+    token: user.token,
+    body: { signaturePublicKey: keys.signaturePublicKey, name },
+  });
   if (response.status !== 201) throw new Error(`device registration failed: ${response.status} ${response.text}`);
   return { id: response.body.id, user, keys };
 }
@@ -32,7 +24,12 @@ async function addDevice(server: TestServer, user: TestUser, name = "phone"): Pr
 const packageOf = (device: TestDevice) => keyPackage(device.keys, { userId: device.user.id, deviceId: device.id });
 
 /** Uploads `count` fresh one-time key packages (and a last-resort one if asked); resolves with them. */
-async function stock(server: TestServer, device: TestDevice, count: number, lastResort = false): Promise<{ oneTime: TestKeyPackage[]; lastResort?: TestKeyPackage }> {
+async function stock(
+  server: TestServer,
+  device: TestDevice,
+  count: number,
+  lastResort = false,
+): Promise<{ oneTime: TestKeyPackage[]; lastResort?: TestKeyPackage }> {
   const oneTime = await Promise.all(Array.from({ length: count }, () => packageOf(device)));
   const last = lastResort ? await packageOf(device) : undefined;
   const response = await api(server, "POST", `/e2ee/devices/${device.id}/key-packages`, {
@@ -61,7 +58,12 @@ describe("end-to-end encryption", () => {
   let eve: TestUser;
   beforeAll(async () => {
     server = await startServer();
-    [alice, bob, carol, eve] = await Promise.all([registerUser(server, "alice"), registerUser(server, "bob"), registerUser(server, "carol"), registerUser(server, "eve")]);
+    [alice, bob, carol, eve] = await Promise.all([
+      registerUser(server, "alice"),
+      registerUser(server, "bob"),
+      registerUser(server, "carol"),
+      registerUser(server, "eve"),
+    ]);
     await befriend(server, alice, bob);
     await befriend(server, alice, carol);
   });
@@ -70,10 +72,24 @@ describe("end-to-end encryption", () => {
   describe("devices", () => {
     it("registers a device with an Ed25519 key; refuses anything else", async () => {
       const keys = await signatureKeys();
-      const created = await api(server, "POST", "/e2ee/devices", { token: carol.token, body: { signaturePublicKey: keys.signaturePublicKey, name: " laptop " } });
+      const created = await api(server, "POST", "/e2ee/devices", {
+        token: carol.token,
+        body: { signaturePublicKey: keys.signaturePublicKey, name: " laptop " },
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toEqual({ id: expect.any(Number), userId: carol.id, name: "laptop", signaturePublicKey: keys.signaturePublicKey, createdAt: expect.any(String) });
-      for (const signaturePublicKey of [b64(randomBytes(31)), b64(randomBytes(33)), "not base64", b64(Buffer.from([2, ...Buffer.alloc(31)]))]) {
+      expect(created.body).toEqual({
+        id: expect.any(Number),
+        userId: carol.id,
+        name: "laptop",
+        signaturePublicKey: keys.signaturePublicKey,
+        createdAt: expect.any(String),
+      });
+      for (const signaturePublicKey of [
+        b64(randomBytes(31)),
+        b64(randomBytes(33)),
+        "not base64",
+        b64(Buffer.from([2, ...Buffer.alloc(31)])),
+      ]) {
         const refused = await api(server, "POST", "/e2ee/devices", { token: carol.token, body: { signaturePublicKey } });
         expect(refused.status, signaturePublicKey).toBe(400);
         expect(refused.body.code).toBe("VALIDATION_ERROR");
@@ -82,7 +98,11 @@ describe("end-to-end encryption", () => {
     });
 
     it("announces a user's device changes to the user and to everyone sharing a conversation with them, not to others", async () => {
-      const [dana, friend, stranger] = await Promise.all([registerUser(server, "dana"), registerUser(server, "friend"), registerUser(server, "stranger")]);
+      const [dana, friend, stranger] = await Promise.all([
+        registerUser(server, "dana"),
+        registerUser(server, "friend"),
+        registerUser(server, "stranger"),
+      ]);
       await befriend(server, dana, friend);
       await befriend(server, dana, stranger);
       // Friends with a direct conversation hear of it; a friend without any shared conversation does not.
@@ -110,7 +130,8 @@ describe("end-to-end encryption", () => {
     it(`allows ${MAX_DEVICES_PER_USER} devices per user, even when registered at once`, async () => {
       const user = await registerUser(server, "many");
       const keys = await signatureKeys();
-      const register = () => api(server, "POST", "/e2ee/devices", { token: user.token, body: { signaturePublicKey: keys.signaturePublicKey } });
+      const register = () =>
+        api(server, "POST", "/e2ee/devices", { token: user.token, body: { signaturePublicKey: keys.signaturePublicKey } });
       const statuses = (await Promise.all(Array.from({ length: MAX_DEVICES_PER_USER + 5 }, register))).map((response) => response.status);
       expect(statuses.filter((status) => status === 201)).toHaveLength(MAX_DEVICES_PER_USER);
       expect(statuses.filter((status) => status === 409)).toHaveLength(5);
@@ -125,7 +146,9 @@ describe("end-to-end encryption", () => {
       const bobPhone = await addDevice(server, bob);
       const listed = await api(server, "GET", `/e2ee/devices?userId=${bob.id}`, { token: alice.token });
       expect(listed.status).toBe(200);
-      expect(listed.body).toContainEqual(expect.objectContaining({ id: bobPhone.id, userId: bob.id, signaturePublicKey: bobPhone.keys.signaturePublicKey }));
+      expect(listed.body).toContainEqual(
+        expect.objectContaining({ id: bobPhone.id, userId: bob.id, signaturePublicKey: bobPhone.keys.signaturePublicKey }),
+      );
       expect((await api(server, "GET", `/e2ee/devices?userId=${bob.id}`, { token: bob.token })).status).toBe(200);
       // carol and bob are not friends: only a shared group lets carol see bob's devices.
       expect((await api(server, "GET", `/e2ee/devices?userId=${bob.id}`, { token: carol.token })).status).toBe(403);
@@ -151,7 +174,8 @@ describe("end-to-end encryption", () => {
       const other = await addDevice(server, carol, "tablet");
       const good = await packageOf(device);
       const path = `/e2ee/devices/${device.id}/key-packages`;
-      const upload = (keyPackages: string[], lastResort?: string) => api(server, "POST", path, { token: carol.token, body: { keyPackages, lastResort } });
+      const upload = (keyPackages: string[], lastResort?: string) =>
+        api(server, "POST", path, { token: carol.token, body: { keyPackages, lastResort } });
 
       const uploaded = await upload([good.data, (await packageOf(device)).data], (await packageOf(device)).data);
       expect(uploaded.status).toBe(200);
@@ -188,14 +212,19 @@ describe("end-to-end encryption", () => {
       expect(over.body.code).toBe("CONFLICT");
       expect((await api(server, "POST", path, { token: carol.token, body: { keyPackages: [data] } })).body.keyPackages).toBe(200);
       // The last-resort package does not count.
-      expect((await api(server, "POST", path, { token: carol.token, body: { lastResort: data } })).body).toMatchObject({ keyPackages: 200, hasLastResort: true });
+      expect((await api(server, "POST", path, { token: carol.token, body: { lastResort: data } })).body).toMatchObject({
+        keyPackages: 200,
+        hasLastResort: true,
+      });
 
       // Uploads at the same time cannot overshoot either.
       const fresh = await addDevice(server, carol);
       const freshData = (await packageOf(fresh)).data;
       const freshPath = `/e2ee/devices/${fresh.id}/key-packages`;
       const uploads = await Promise.all(
-        Array.from({ length: 3 }, () => api(server, "POST", freshPath, { token: carol.token, body: { keyPackages: Array(100).fill(freshData) } })),
+        Array.from({ length: 3 }, () =>
+          api(server, "POST", freshPath, { token: carol.token, body: { keyPackages: Array(100).fill(freshData) } }),
+        ),
       );
       expect(uploads.map((upload) => upload.status).sort()).toEqual([200, 200, 409]);
       expect((await api(server, "GET", `/e2ee/devices/${fresh.id}`, { token: carol.token })).body.keyPackages).toBe(200);
@@ -244,7 +273,10 @@ describe("end-to-end encryption", () => {
       const lastResortHanded = packages.filter((c) => c.lastResort);
       expect(lastResortHanded).toHaveLength(15);
       for (const c of lastResortHanded) expect(c.keyPackage).toBe(lastResort!.data);
-      expect((await api(server, "GET", `/e2ee/devices/${device.id}`, { token: target.token })).body).toMatchObject({ keyPackages: 0, hasLastResort: true });
+      expect((await api(server, "GET", `/e2ee/devices/${device.id}`, { token: target.token })).body).toMatchObject({
+        keyPackages: 0,
+        hasLastResort: true,
+      });
       expect((await claim(server, claimers[0]!, { userId: target.id, deviceIds: [quiet.id] })).body).toEqual([]);
 
       // A new last-resort package replaces the previous one.
@@ -294,8 +326,13 @@ describe("end-to-end encryption", () => {
       expect(opened.body).toMatchObject({ kind: "DIRECT", peerUserId: bob.id, epoch: 0, encrypted: false });
       expect(opened.body.groupId).toBeUndefined();
       const members = Object.fromEntries(opened.body.members.map((m: { userId: number }) => [m.userId, m]));
-      expect(members[alice.id]).toMatchObject({ role: "MEMBER", devices: expect.arrayContaining([expect.objectContaining({ id: aliceDevice.id })]) });
-      expect(members[bob.id].devices).toContainEqual(expect.objectContaining({ id: bobDevice.id, signaturePublicKey: bobDevice.keys.signaturePublicKey }));
+      expect(members[alice.id]).toMatchObject({
+        role: "MEMBER",
+        devices: expect.arrayContaining([expect.objectContaining({ id: aliceDevice.id })]),
+      });
+      expect(members[bob.id].devices).toContainEqual(
+        expect.objectContaining({ id: bobDevice.id, signaturePublicKey: bobDevice.keys.signaturePublicKey }),
+      );
       // The same conversation the DMs go to.
       const dm = await api(server, "POST", `/messages/direct/${bob.id}`, { token: alice.token, body: { content: "plain first" } });
       expect(dm.body.conversationId).toBe(conversationId);
@@ -313,8 +350,15 @@ describe("end-to-end encryption", () => {
       const commits = collect(bobSocket, "e2eeCommit");
       const welcomes = collect(bobSocket, "e2eeWelcome");
       const claimed = await claim(server, alice, { userId: bob.id, deviceIds: [bobDevice.id] });
-      const created = await commit(await newGroup(conversationId, await packageOf(aliceDevice)), [claimedPackage(bobPackages, claimed.body[0].keyPackage).publicPackage]);
-      const body = { deviceId: aliceDevice.id, epoch: 0, commit: created.commit, welcome: { data: created.welcome, deviceIds: [bobDevice.id] } };
+      const created = await commit(await newGroup(conversationId, await packageOf(aliceDevice)), [
+        claimedPackage(bobPackages, claimed.body[0].keyPackage).publicPackage,
+      ]);
+      const body = {
+        deviceId: aliceDevice.id,
+        epoch: 0,
+        commit: created.commit,
+        welcome: { data: created.welcome, deviceIds: [bobDevice.id] },
+      };
       const accepted = await api(server, "POST", `/e2ee/conversations/${conversationId}/commits`, { token: alice.token, body });
       expect(accepted.status).toBe(201);
       expect(accepted.body).toEqual({ epoch: 1, afterMessageId: expect.any(Number) });
@@ -328,7 +372,15 @@ describe("end-to-end encryption", () => {
       });
       const pending = await api(server, "GET", `/e2ee/devices/${bobDevice.id}/welcomes`, { token: bob.token });
       expect(pending.body).toEqual([
-        { id: expect.any(Number), conversationId, kind: "DIRECT", peerUserId: alice.id, epoch: 1, welcome: created.welcome, afterMessageId: accepted.body.afterMessageId },
+        {
+          id: expect.any(Number),
+          conversationId,
+          kind: "DIRECT",
+          peerUserId: alice.id,
+          epoch: 1,
+          welcome: created.welcome,
+          afterMessageId: accepted.body.afterMessageId,
+        },
       ]);
       expect((await api(server, "GET", `/e2ee/devices/${bobDevice.id}/welcomes`, { token: alice.token })).status).toBe(404);
       expect((await api(server, "DELETE", `/e2ee/welcomes/${pending.body[0].id}`, { token: alice.token })).status).toBe(404);
@@ -342,7 +394,8 @@ describe("end-to-end encryption", () => {
     it("refuses commits that are garbage, of another group or epoch, from someone else's device, or welcoming strangers", async () => {
       const next = await commit(state);
       const path = `/e2ee/conversations/${conversationId}/commits`;
-      const post = (body: object, user = alice) => api(server, "POST", path, { token: user.token, body: { deviceId: aliceDevice.id, epoch: 1, commit: next.commit, ...body } });
+      const post = (body: object, user = alice) =>
+        api(server, "POST", path, { token: user.token, body: { deviceId: aliceDevice.id, epoch: 1, commit: next.commit, ...body } });
       const foreign = await commit(await newGroup(conversationId + 1000, await packageOf(aliceDevice)));
       const eveDevice = await addDevice(server, eve);
       const cases: [object, number, RegExp][] = [
@@ -353,7 +406,11 @@ describe("end-to-end encryption", () => {
         [{ deviceId: bobDevice.id }, 400, /not a device of yours/],
         [{ welcome: { data: b64(randomBytes(100)), deviceIds: [bobDevice.id] } }, 400, /welcome\.data/],
         [{ welcome: { data: foreign.commit, deviceIds: [bobDevice.id] } }, 400, /not a welcome/],
-        [{ welcome: { data: (await commit(state, [(await packageOf(eveDevice)).publicPackage])).welcome, deviceIds: [eveDevice.id] } }, 400, /not a device of a member/],
+        [
+          { welcome: { data: (await commit(state, [(await packageOf(eveDevice)).publicPackage])).welcome, deviceIds: [eveDevice.id] } },
+          400,
+          /not a device of a member/,
+        ],
         [{ members: { add: [carol.id] } }, 400, /encrypted group/],
       ];
       for (const [body, status, message] of cases) {
@@ -371,7 +428,9 @@ describe("end-to-end encryption", () => {
         const epoch = 1 + round;
         const rivals = await Promise.all([commit(state), commit(state), commit(state)]);
         const answers = await Promise.all(
-          rivals.map((rival) => api(server, "POST", path, { token: alice.token, body: { deviceId: aliceDevice.id, epoch, commit: rival.commit } })),
+          rivals.map((rival) =>
+            api(server, "POST", path, { token: alice.token, body: { deviceId: aliceDevice.id, epoch, commit: rival.commit } }),
+          ),
         );
         expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409]);
         for (const answer of answers.filter((a) => a.status === 409)) {
@@ -379,7 +438,10 @@ describe("end-to-end encryption", () => {
         }
         state = rivals[answers.findIndex((answer) => answer.status === 201)]!.state;
       }
-      const stale = await api(server, "POST", path, { token: alice.token, body: { deviceId: aliceDevice.id, epoch: 1, commit: (await commit(state)).commit } });
+      const stale = await api(server, "POST", path, {
+        token: alice.token,
+        body: { deviceId: aliceDevice.id, epoch: 1, commit: (await commit(state)).commit },
+      });
       expect(stale.status).toBe(400); // made in epoch 6, not 1
 
       const all = await api(server, "GET", `${path}?fromEpoch=0`, { token: bob.token });
@@ -404,13 +466,20 @@ describe("end-to-end encryption", () => {
       expect(history.body.at(-2).ciphertext).toBeUndefined();
       state = after;
 
-      const overSocket = await emitAck(bobSocket, "sendDM", { toId: alice.id, encrypted: true, ciphertext: (await encrypt(state, "again")).ciphertext });
+      const overSocket = await emitAck(bobSocket, "sendDM", {
+        toId: alice.id,
+        encrypted: true,
+        ciphertext: (await encrypt(state, "again")).ciphertext,
+      });
       expect(overSocket).toMatchObject({ encrypted: true, content: null, userId: bob.id });
 
       const send = (body: object) => api(server, "POST", `/messages/direct/${bob.id}`, { token: alice.token, body });
       expect((await send({ encrypted: true, ciphertext: b64(randomBytes(120)) })).status).toBe(400);
       const otherGroup = await encrypt(await newGroup(conversationId + 1, await packageOf(aliceDevice)), "lost");
-      expect((await send({ encrypted: true, ciphertext: otherGroup.ciphertext })).body).toMatchObject({ code: "VALIDATION_ERROR", error: expect.stringMatching(/another conversation/) });
+      expect((await send({ encrypted: true, ciphertext: otherGroup.ciphertext })).body).toMatchObject({
+        code: "VALIDATION_ERROR",
+        error: expect.stringMatching(/another conversation/),
+      });
       expect((await send({ encrypted: true, content: "both" })).status).toBe(400);
       expect((await send({ ciphertext })).status).toBe(400);
 
@@ -421,21 +490,31 @@ describe("end-to-end encryption", () => {
       expect(original.status).toBe(201);
       const moved = await commit(state);
       const staleMessage = await encrypt(state, "too late");
-      await api(server, "POST", `/e2ee/conversations/${conversationId}/commits`, { token: alice.token, body: { deviceId: aliceDevice.id, epoch: 6, commit: moved.commit } });
+      await api(server, "POST", `/e2ee/conversations/${conversationId}/commits`, {
+        token: alice.token,
+        body: { deviceId: aliceDevice.id, epoch: 6, commit: moved.commit },
+      });
       const stale = await send({ encrypted: true, ciphertext: staleMessage.ciphertext });
       expect(stale.status).toBe(409);
-      expect(stale.body).toEqual({ code: "CONFLICT", error: "The conversation's MLS epoch moved on: process the new commits and encrypt again" });
+      expect(stale.body).toEqual({
+        code: "CONFLICT",
+        error: "The conversation's MLS epoch moved on: process the new commits and encrypt again",
+      });
       // ...but a retry of a message stored before the commit (its answer was lost) gets the original.
       const retry = await send({ encrypted: true, ciphertext: retried.ciphertext, idempotencyKey: "retry-after-commit" });
       expect(retry.status).toBe(201);
       expect(retry.body).toEqual(original.body);
       const fresh = await send({ encrypted: true, ciphertext: (await encrypt(moved.state, "on time")).ciphertext });
       expect(fresh.status).toBe(201);
-      expect((await emitAck(bobSocket, "sendDM", { toId: alice.id, encrypted: true, ciphertext: staleMessage.ciphertext })).code).toBe("CONFLICT");
+      expect((await emitAck(bobSocket, "sendDM", { toId: alice.id, encrypted: true, ciphertext: staleMessage.ciphertext })).code).toBe(
+        "CONFLICT",
+      );
       const last = await api(server, "GET", `/messages/direct/${alice.id}?limit=2`, { token: bob.token });
       expect(last.body.map((m: { id: number }) => m.id)).toEqual([original.body.id, fresh.body.id]);
       // Non-friends hear that they are not friends, not anything about epochs.
-      expect((await api(server, "POST", `/messages/direct/${bob.id}`, { token: eve.token, body: { encrypted: true, ciphertext } })).status).toBe(403);
+      expect(
+        (await api(server, "POST", `/messages/direct/${bob.id}`, { token: eve.token, body: { encrypted: true, ciphertext } })).status,
+      ).toBe(403);
       bobSocket.close();
     });
   });
@@ -450,7 +529,11 @@ describe("end-to-end encryption", () => {
     const path = () => `/e2ee/conversations/${groupId}/commits`;
 
     beforeAll(async () => {
-      [aliceDevice, bobDevice, carolDevice] = await Promise.all([addDevice(server, alice), addDevice(server, bob), addDevice(server, carol)]);
+      [aliceDevice, bobDevice, carolDevice] = await Promise.all([
+        addDevice(server, alice),
+        addDevice(server, bob),
+        addDevice(server, carol),
+      ]);
       const created = await api(server, "POST", "/groups", { token: alice.token, body: { name: "Vault", encrypted: true } });
       expect(created.body).toMatchObject({ encrypted: true, role: "OWNER" });
       groupId = created.body.id;
@@ -460,8 +543,17 @@ describe("end-to-end encryption", () => {
     /** Alice commits adding these devices' fresh key packages; resolves with the response. */
     async function addThrough(devices: TestDevice[], members?: object, user = alice) {
       const packages = await Promise.all(devices.map(packageOf));
-      const made = await commit(state, packages.map((kp) => kp.publicPackage));
-      const body = { deviceId: user === alice ? aliceDevice.id : user === bob ? bobDevice.id : carolDevice.id, epoch, commit: made.commit, welcome: devices.length ? { data: made.welcome, deviceIds: devices.map((d) => d.id) } : undefined, members };
+      const made = await commit(
+        state,
+        packages.map((kp) => kp.publicPackage),
+      );
+      const body = {
+        deviceId: user === alice ? aliceDevice.id : user === bob ? bobDevice.id : carolDevice.id,
+        epoch,
+        commit: made.commit,
+        welcome: devices.length ? { data: made.welcome, deviceIds: devices.map((d) => d.id) } : undefined,
+        members,
+      };
       const response = await api(server, "POST", path(), { token: user.token, body });
       if (response.status === 201) {
         state = made.state;
@@ -473,7 +565,9 @@ describe("end-to-end encryption", () => {
     it("adds members only through a commit by an admin, to friends, with every group endpoint showing encrypted", async () => {
       const plain = await api(server, "POST", `/groups/${groupId}/members/${bob.id}`, { token: alice.token });
       expect(plain.status).toBe(409);
-      expect(plain.body.error).toBe("Membership of an encrypted group changes through an MLS commit (POST /e2ee/conversations/{id}/commits)");
+      expect(plain.body.error).toBe(
+        "Membership of an encrypted group changes through an MLS commit (POST /e2ee/conversations/{id}/commits)",
+      );
       expect((await addThrough([], { add: [eve.id] })).status).toBe(403);
       expect((await addThrough([], { add: [999999] })).status).toBe(404);
       expect((await addThrough([], { add: [bob.id], remove: [bob.id] })).status).toBe(400);
@@ -491,7 +585,9 @@ describe("end-to-end encryption", () => {
 
       const group = await api(server, "GET", `/groups/${groupId}`, { token: bob.token });
       expect(group.body).toMatchObject({ encrypted: true, role: "MEMBER", memberCount: 2 });
-      expect((await api(server, "GET", "/groups", { token: bob.token })).body).toContainEqual(expect.objectContaining({ id: groupId, encrypted: true }));
+      expect((await api(server, "GET", "/groups", { token: bob.token })).body).toContainEqual(
+        expect.objectContaining({ id: groupId, encrypted: true }),
+      );
       const view = await api(server, "GET", `/e2ee/conversations/${groupId}`, { token: bob.token });
       expect(view.body).toMatchObject({ conversationId: groupId, kind: "GROUP", groupId, epoch: 1, encrypted: true });
       expect(view.body.members.map((m: { userId: number; role: string }) => [m.userId, m.role])).toEqual([
@@ -522,12 +618,23 @@ describe("end-to-end encryption", () => {
       await eventually(() => expect(received).toEqual([sent.body]));
       state = after;
       expect((await api(server, "GET", `/groups/${groupId}/messages`, { token: bob.token })).body).toEqual([sent.body]);
-      expect((await api(server, "POST", `/groups/${groupId}/messages`, { token: eve.token, body: { encrypted: true, ciphertext } })).status).toBe(404);
+      expect(
+        (await api(server, "POST", `/groups/${groupId}/messages`, { token: eve.token, body: { encrypted: true, ciphertext } })).status,
+      ).toBe(404);
 
       const stale = await encrypt(state, "stale");
       expect((await addThrough([])).status).toBe(201);
-      expect((await api(server, "POST", `/groups/${groupId}/messages`, { token: alice.token, body: { encrypted: true, ciphertext: stale.ciphertext } })).status).toBe(409);
-      expect((await emitAck(bobSocket, "sendGroupMessage", { groupId, encrypted: true, ciphertext: stale.ciphertext })).code).toBe("CONFLICT");
+      expect(
+        (
+          await api(server, "POST", `/groups/${groupId}/messages`, {
+            token: alice.token,
+            body: { encrypted: true, ciphertext: stale.ciphertext },
+          })
+        ).status,
+      ).toBe(409);
+      expect((await emitAck(bobSocket, "sendGroupMessage", { groupId, encrypted: true, ciphertext: stale.ciphertext })).code).toBe(
+        "CONFLICT",
+      );
       bobSocket.close();
     });
 
@@ -540,7 +647,10 @@ describe("end-to-end encryption", () => {
       // The commits are made from alice's state: the server sees only their framing, and alice keeps a state to encrypt with.
       const carolCommit = async (members: object) => {
         const made = await commit(state);
-        const response = await api(server, "POST", path(), { token: carol.token, body: { deviceId: carolDevice.id, epoch, commit: made.commit, members } });
+        const response = await api(server, "POST", path(), {
+          token: carol.token,
+          body: { deviceId: carolDevice.id, epoch, commit: made.commit, members },
+        });
         if (response.status === 201) [state, epoch] = [made.state, response.body.epoch];
         return response;
       };
@@ -554,7 +664,10 @@ describe("end-to-end encryption", () => {
       const removed = await carolCommit({ remove: [bob.id] });
       expect(removed.status).toBe(201);
       // Every member but bob hears of it; bob's sockets leave the room at once.
-      const after = await api(server, "POST", `/groups/${groupId}/messages`, { token: alice.token, body: { encrypted: true, ciphertext: (await encrypt(state, "x")).ciphertext } });
+      const after = await api(server, "POST", `/groups/${groupId}/messages`, {
+        token: alice.token,
+        body: { encrypted: true, ciphertext: (await encrypt(state, "x")).ciphertext },
+      });
       expect(after.status).toBe(201);
       expect((await api(server, "GET", `/groups/${groupId}`, { token: bob.token })).status).toBe(404);
       expect((await api(server, "GET", path(), { token: bob.token })).status).toBe(404);

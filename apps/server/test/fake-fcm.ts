@@ -74,13 +74,16 @@ export async function startFakeFcm(projectId = "hestia-test"): Promise<FakeFcm> 
     req.on("end", () => {
       const body = req.headers["content-type"]?.includes("json") ? JSON.parse(raw || "{}") : Object.fromEntries(new URLSearchParams(raw));
       requests.push({ host: req.headers.host ?? "", path: req.url ?? "", authorization: req.headers.authorization, body });
-      const reply = (status: number, payload: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
-      if (req.url !== `/v1/projects/${projectId}/messages:send`) return reply(404, { error: { code: 404, message: "no such endpoint", status: "NOT_FOUND" } });
+      const reply = (status: number, payload: unknown) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      if (req.url !== `/v1/projects/${projectId}/messages:send`)
+        return reply(404, { error: { code: 404, message: "no such endpoint", status: "NOT_FOUND" } });
       const outcome = behaviour(body.message?.token ?? "");
       const answer = () => {
         if (outcome === "unregistered") return reply(404, unregistered);
         if (outcome === "invalid") return reply(400, invalid);
-        if (outcome === "bad-payload") return reply(400, { error: { code: 400, message: "Invalid value at 'message.data[0].value'", status: "INVALID_ARGUMENT" } });
+        if (outcome === "bad-payload")
+          return reply(400, { error: { code: 400, message: "Invalid value at 'message.data[0].value'", status: "INVALID_ARGUMENT" } });
         if (outcome === "failing") return reply(500, { error: { code: 500, message: "internal error", status: "INTERNAL" } });
         sent += 1;
         reply(200, { name: `projects/${projectId}/messages/${sent}` });
@@ -99,7 +102,11 @@ export async function startFakeFcm(projectId = "hestia-test"): Promise<FakeFcm> 
       return tlsConnect({ host: "127.0.0.1", port, servername: options.servername ?? options.host ?? undefined, ca: pems.cert });
     }
   }
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
   return {
     projectId,
     serviceAccount: JSON.stringify({

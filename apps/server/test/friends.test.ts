@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, expectCleanError, registerUser, startServer, type TestServer, type TestUser, freshProfile } from "./helpers";
+import { api, expectCleanError, freshProfile, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
 
 describe("friends", () => {
   let server: TestServer;
@@ -21,7 +21,12 @@ describe("friends", () => {
     return {
       friendships: await db.friendship.count({ where: { userLowId: low, userHighId: high } }),
       requests: await db.friendRequest.count({
-        where: { OR: [{ senderId: a.id, receiverId: b.id }, { senderId: b.id, receiverId: a.id }] },
+        where: {
+          OR: [
+            { senderId: a.id, receiverId: b.id },
+            { senderId: b.id, receiverId: a.id },
+          ],
+        },
       }),
     };
   };
@@ -71,7 +76,10 @@ describe("friends", () => {
     expect(unknown.body).toEqual({ error: "User not found", code: "NOT_FOUND" });
 
     await befriend(alice, bob);
-    for (const [from, to] of [[alice, bob], [bob, alice]] as const) {
+    for (const [from, to] of [
+      [alice, bob],
+      [bob, alice],
+    ] as const) {
       const again = await post(from, `/friends/request/${to.id}`);
       expect(again.status).toBe(409);
       expect(again.body).toEqual({ error: expect.any(String), code: "ALREADY_FRIENDS" });

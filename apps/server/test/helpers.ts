@@ -1,11 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { expect } from "vitest";
 import { createTestDatabase } from "@hestia/db/testing";
 import { io as connectSocket, type Socket } from "socket.io-client";
-import { createApp, type App, type CreateAppOptions } from "../src/app";
+import { expect } from "vitest";
+import { type App, type CreateAppOptions, createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 
 export interface TestServer {
@@ -178,8 +178,8 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
   }
 }
 
-export { createDeployment, startServerProcess, type Deployment, type ServerProcess } from "./process";
-export { redisForTests, redisNamespace } from "./redis";
-export { startBalancer, type Balancer } from "./balancer";
-export { startFakeFcm, type FakeFcm } from "./fake-fcm";
+export { type Balancer, startBalancer } from "./balancer";
+export { type FakeFcm, startFakeFcm } from "./fake-fcm";
 export { dumpDatabase, findSecret, memoryLogger } from "./inspect";
+export { createDeployment, type Deployment, type ServerProcess, startServerProcess } from "./process";
+export { redisForTests, redisNamespace } from "./redis";

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 import type { TestServer } from "./helpers";
 
 /** A logger at the most verbose level that keeps every line it writes, for tests that read the logs. */
@@ -28,7 +28,8 @@ export async function dumpDatabase(server: TestServer): Promise<string> {
   const lines: string[] = [];
   for (const table of tables) {
     const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM ${quote(table)}`);
-    for (const row of rows) lines.push(`${table} ${JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))}`);
+    for (const row of rows)
+      lines.push(`${table} ${JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))}`);
   }
   return lines.join("\n");
 }

@@ -1,7 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { api, connect, createDeployment, redisForTests, redisNamespace, registerUser, startBalancer, startServer, startServerProcess } from "./helpers";
+import {
+  api,
+  connect,
+  createDeployment,
+  redisForTests,
+  redisNamespace,
+  registerUser,
+  startBalancer,
+  startServer,
+  startServerProcess,
+} from "./helpers";
 
 const redisUrl = await redisForTests();
 
@@ -34,7 +44,10 @@ describe("start-up and shutdown", () => {
     const deployment = createDeployment();
     const server = await startServerProcess(deployment);
     try {
-      const lines = server.output().split("\n").filter((line) => line.includes("push notifications"));
+      const lines = server
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("push notifications"));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS");
     } finally {
@@ -74,7 +87,9 @@ describe("start-up and shutdown", () => {
   });
 
   it("refuses to start when Redis does not answer, saying so", async () => {
-    await expect(startServer({ REDIS_URL: "redis://127.0.0.1:9" })).rejects.toThrow("Redis at redis://127.0.0.1:9 did not answer within 10 s");
+    await expect(startServer({ REDIS_URL: "redis://127.0.0.1:9" })).rejects.toThrow(
+      "Redis at redis://127.0.0.1:9 did not answer within 10 s",
+    );
   }, 20_000);
 
   it("/health/ready reports the database (and Redis when configured), and 503 while shutting down", async () => {
@@ -94,5 +109,4 @@ describe("start-up and shutdown", () => {
       await server.close();
     }
   });
-
 });

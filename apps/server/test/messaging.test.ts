@@ -1,16 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  api,
-  befriend,
-  collect,
-  connect,
-  emitAck,
-  eventually,
-  registerUser,
-  startServer,
-  type TestServer,
-  type TestUser,
-} from "./helpers";
+import { api, befriend, collect, connect, emitAck, eventually, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
 
 describe("direct messages", () => {
   let server: TestServer;
@@ -32,7 +21,13 @@ describe("direct messages", () => {
     const notifications = [aliceSocket, bobPhone, bobLaptop].map((socket) => collect(socket, "dmNotification"));
 
     const message = await emitAck(aliceSocket, "sendDM", { toId: bob.id, content: "  hello bob 👋  " });
-    expect(message).toMatchObject({ id: expect.any(Number), content: "hello bob 👋", userId: alice.id, username: alice.username, recipientId: bob.id });
+    expect(message).toMatchObject({
+      id: expect.any(Number),
+      content: "hello bob 👋",
+      userId: alice.id,
+      username: alice.username,
+      recipientId: bob.id,
+    });
     expect(new Date(message.createdAt).toISOString()).toBe(message.createdAt);
 
     await eventually(() => {
@@ -95,7 +90,9 @@ describe("direct messages", () => {
       sent.push(response.body);
     }
     const page = async (query: string) =>
-      (await api(server, "GET", `/messages/direct/${alice.id}${query}`, { token: carol.token })).body.map((m: { content: string }) => m.content);
+      (await api(server, "GET", `/messages/direct/${alice.id}${query}`, { token: carol.token })).body.map(
+        (m: { content: string }) => m.content,
+      );
     expect(await page("")).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7"]);
     expect(await page("?limit=3")).toEqual(["m5", "m6", "m7"]);
     expect(await page(`?before=${sent[4].id}&limit=2`)).toEqual(["m3", "m4"]);
@@ -112,13 +109,18 @@ describe("direct messages", () => {
   });
 
   it("never hands out a seq twice, even after the newest messages went with their sender's account", async () => {
-    const [owner, leaving, later] = await Promise.all([registerUser(server, "owner"), registerUser(server, "leaving"), registerUser(server, "later")]);
+    const [owner, leaving, later] = await Promise.all([
+      registerUser(server, "owner"),
+      registerUser(server, "leaving"),
+      registerUser(server, "later"),
+    ]);
     await befriend(server, owner, leaving);
     await befriend(server, owner, later);
     const group = await api(server, "POST", "/groups", { token: owner.token, body: { name: "seqs" } });
     await api(server, "POST", `/groups/${group.body.id}/members/${leaving.id}`, { token: owner.token });
     await api(server, "POST", `/groups/${group.body.id}/members/${later.id}`, { token: owner.token });
-    const send = (user: TestUser, content: string) => api(server, "POST", `/groups/${group.body.id}/messages`, { token: user.token, body: { content } });
+    const send = (user: TestUser, content: string) =>
+      api(server, "POST", `/groups/${group.body.id}/messages`, { token: user.token, body: { content } });
     expect((await send(owner, "one")).body.seq).toBe(1);
     expect((await send(later, "two")).body.seq).toBe(2);
     expect((await send(leaving, "three")).body.seq).toBe(3);
@@ -149,13 +151,15 @@ describe("direct messages", () => {
   it("refuses a DM once the friendship ended, although the pair already has a conversation", async () => {
     const [a, b] = await Promise.all([registerUser(server), registerUser(server)]);
     await befriend(server, a, b);
-    expect((await api(server, "POST", `/messages/direct/${b.id}`, { token: a.token, body: { content: "while friends" } })).status).toBe(201);
+    expect((await api(server, "POST", `/messages/direct/${b.id}`, { token: a.token, body: { content: "while friends" } })).status).toBe(
+      201,
+    );
     expect((await api(server, "DELETE", `/friends/${a.id}`, { token: b.token })).status).toBe(200);
     const refused = await api(server, "POST", `/messages/direct/${b.id}`, { token: a.token, body: { content: "after" } });
     expect(refused).toMatchObject({ status: 403, body: { code: "FORBIDDEN" } });
-    expect((await api(server, "GET", `/messages/direct/${a.id}`, { token: b.token })).body.map((m: { content: string }) => m.content)).toEqual([
-      "while friends",
-    ]);
+    expect(
+      (await api(server, "GET", `/messages/direct/${a.id}`, { token: b.token })).body.map((m: { content: string }) => m.content),
+    ).toEqual(["while friends"]);
   });
 
   it("answers garbage with an error (ack or error event) and keeps serving", async () => {
@@ -183,7 +187,11 @@ describe("groups", () => {
   let groupId: number;
   beforeAll(async () => {
     server = await startServer();
-    [owner, member, outsider] = [await registerUser(server, "owner"), await registerUser(server, "member"), await registerUser(server, "outsider")];
+    [owner, member, outsider] = [
+      await registerUser(server, "owner"),
+      await registerUser(server, "member"),
+      await registerUser(server, "outsider"),
+    ];
     await befriend(server, owner, member);
     const created = await api(server, "POST", "/groups", { token: owner.token, body: { name: "  Hearth  ", description: "warm" } });
     expect(created.status).toBe(201);
@@ -215,7 +223,10 @@ describe("groups", () => {
       ["DELETE", `/groups/${groupId}`],
       ["GET", "/groups/999999"],
     ] as const) {
-      const response = await api(server, method, path, { token: outsider.token, body: method === "POST" || method === "PUT" ? { content: "x", name: "x" } : undefined });
+      const response = await api(server, method, path, {
+        token: outsider.token,
+        body: method === "POST" || method === "PUT" ? { content: "x", name: "x" } : undefined,
+      });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(response.body).toEqual({ error: "Group not found", code: "NOT_FOUND" });
     }
@@ -301,7 +312,12 @@ describe("presence and account deletion", () => {
     expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("active");
     laptop.close();
     await eventually(async () => expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("offline"));
-    await eventually(() => expect(heard).toEqual([{ userId: ann.id, status: "active" }, { userId: ann.id, status: "offline" }]));
+    await eventually(() =>
+      expect(heard).toEqual([
+        { userId: ann.id, status: "active" },
+        { userId: ann.id, status: "offline" },
+      ]),
+    );
 
     await api(server, "PATCH", "/users/status", { token: ann.token, body: { status: "do_not_disturb" } });
     const again = await connect(server, ann.token);

@@ -1,5 +1,7 @@
 import { deviceIdentity, E2EE_CIPHERSUITE, mlsGroupId } from "@hestia/contracts";
 import {
+  type CiphersuiteImpl,
+  type ClientState,
   createApplicationMessage,
   createCommit,
   createGroup,
@@ -9,8 +11,6 @@ import {
   generateKeyPackageWithKey,
   getCiphersuiteFromName,
   getCiphersuiteImpl,
-  type CiphersuiteImpl,
-  type ClientState,
   type KeyPackage,
   type PrivateKeyPackage,
 } from "ts-mls";
@@ -42,8 +42,15 @@ export interface TestKeyPackage {
 }
 
 /** A key package with a basic credential of `identity` (by default the device's own), signed with `keys`. */
-export async function keyPackage(keys: SignatureKeys, owner: { userId: number; deviceId: number }, identity?: string): Promise<TestKeyPackage> {
-  const credential = { credentialType: "basic" as const, identity: new TextEncoder().encode(identity ?? deviceIdentity(owner.userId, owner.deviceId)) };
+export async function keyPackage(
+  keys: SignatureKeys,
+  owner: { userId: number; deviceId: number },
+  identity?: string,
+): Promise<TestKeyPackage> {
+  const credential = {
+    credentialType: "basic" as const,
+    identity: new TextEncoder().encode(identity ?? deviceIdentity(owner.userId, owner.deviceId)),
+  };
   const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
     credential,
     defaultCapabilities(),
@@ -72,7 +79,11 @@ export interface TestCommit {
 export async function commit(state: ClientState, add: KeyPackage[] = [], wireAsPublicMessage = false): Promise<TestCommit> {
   const result = await createCommit(
     { state, cipherSuite: await suite() },
-    { extraProposals: add.map((keyPackage) => ({ proposalType: "add" as const, add: { keyPackage } })), ratchetTreeExtension: true, wireAsPublicMessage },
+    {
+      extraProposals: add.map((keyPackage) => ({ proposalType: "add" as const, add: { keyPackage } })),
+      ratchetTreeExtension: true,
+      wireAsPublicMessage,
+    },
   );
   return {
     commit: b64(encodeMlsMessage(result.commit)),

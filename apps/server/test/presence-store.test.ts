@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
+import { afterAll, describe, expect, it } from "vitest";
 import { createMemoryPresenceStore, createRedisPresenceStore, type PresenceStore } from "../src/realtime/presence-store";
 import { redisForTests, redisNamespace } from "./redis";
 

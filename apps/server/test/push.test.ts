@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeFcm, type FakeFcm } from "./fake-fcm";
+import { type FakeFcm, startFakeFcm } from "./fake-fcm";
 import { api, befriend, connect, eventually, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
 
 let fcm: FakeFcm;
 let server: TestServer;
 beforeAll(async () => {
   fcm = await startFakeFcm();
-  server = await startServer({ FIREBASE_SERVICE_ACCOUNT: fcm.serviceAccount }, { firebase: { httpAgent: fcm.agent, credential: fcm.credential } });
+  server = await startServer(
+    { FIREBASE_SERVICE_ACCOUNT: fcm.serviceAccount },
+    { firebase: { httpAgent: fcm.agent, credential: fcm.credential } },
+  );
 });
 afterAll(async () => {
   await server.close();
@@ -78,7 +81,9 @@ describe("push notifications through FCM", () => {
     expect(sendsTo("online-bob")).toEqual([]);
     expect(sendsTo("dnd-carol")).toEqual([]);
 
-    await eventually(async () => expect((await api(server, "GET", `/users/by-id/${bob.id}`, { token: alice.token })).body.status).toBe("offline"));
+    await eventually(async () =>
+      expect((await api(server, "GET", `/users/by-id/${bob.id}`, { token: alice.token })).body.status).toBe("offline"),
+    );
     await sendDM(alice, bob, "now you are not");
     expect(sendsTo("online-bob").map((message) => message.notification.body)).toEqual(["now you are not"]);
   });
@@ -139,7 +144,10 @@ describe("push notifications through FCM", () => {
     fcm.release();
     await settled();
 
-    const broken = await startServer({ FIREBASE_SERVICE_ACCOUNT: fcm.serviceAccount }, { firebase: { httpAgent: fcm.agent, credential: fcm.credential } });
+    const broken = await startServer(
+      { FIREBASE_SERVICE_ACCOUNT: fcm.serviceAccount },
+      { firebase: { httpAgent: fcm.agent, credential: fcm.credential } },
+    );
     try {
       const [carol, dave] = await Promise.all([registerUser(broken), registerUser(broken)]);
       await befriend(broken, carol, dave);
@@ -148,9 +156,9 @@ describe("push notifications through FCM", () => {
       const sent = await api(broken, "POST", `/messages/direct/${dave.id}`, { token: carol.token, body: { content: "still stored" } });
       expect(sent.status).toBe(201);
       await broken.app.deps.push.idle();
-      expect((await api(broken, "GET", `/messages/direct/${carol.id}`, { token: dave.token })).body.map((m: { content: string }) => m.content)).toEqual([
-        "still stored",
-      ]);
+      expect(
+        (await api(broken, "GET", `/messages/direct/${carol.id}`, { token: dave.token })).body.map((m: { content: string }) => m.content),
+      ).toEqual(["still stored"]);
     } finally {
       await broken.close();
       fcm = await startFakeFcm();

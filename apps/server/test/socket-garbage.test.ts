@@ -74,7 +74,9 @@ it(`answers ${garbage.length} kinds of garbage on every client event, then serve
   // Well-formed payloads whose ciphertext is no MLS application message of the conversation: a 400, never a 500.
   const ciphertexts = ["AAAA", randomBytes(300).toString("base64"), Buffer.from([0, 1, 0, 2, 0, 0, 0, 0]).toString("base64")];
   for (const ciphertext of ciphertexts) {
-    expect(await emitAck(socket, "sendDM", { toId: receiver.id, encrypted: true, ciphertext }), ciphertext).toMatchObject({ code: "VALIDATION_ERROR" });
+    expect(await emitAck(socket, "sendDM", { toId: receiver.id, encrypted: true, ciphertext }), ciphertext).toMatchObject({
+      code: "VALIDATION_ERROR",
+    });
   }
   expect(errors.every((error) => error.code !== "INTERNAL_ERROR")).toBe(true);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();

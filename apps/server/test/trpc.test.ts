@@ -25,7 +25,9 @@ describe("/trpc", () => {
   });
 
   it("reports failures with the API's code and no stack", async () => {
-    const failure = await client().users.me.query({}).catch((error: unknown) => error);
+    const failure = await client()
+      .users.me.query({})
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TRPCClientError);
     const data = (failure as TRPCClientError<AppRouter>).data as Record<string, unknown>;
     expect(data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401, appCode: "UNAUTHORIZED" });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, connect, expectCleanError, registerUser, startServer, type TestServer, type TestUser, freshProfile } from "./helpers";
+import { api, connect, expectCleanError, freshProfile, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
 
 describe("users", () => {
   let server: TestServer;

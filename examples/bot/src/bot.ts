@@ -38,7 +38,14 @@ export function answer(text: string, now: Date = new Date()): string {
  * Starts a bot: it accepts every friend request (at start, then every `pollMs`, since the server
  * sends no event for requests) and answers each direct message it receives.
  */
-export async function startBot({ url, username, password, pollMs = 3000, log = () => {}, now = () => new Date() }: BotOptions): Promise<Bot> {
+export async function startBot({
+  url,
+  username,
+  password,
+  pollMs = 3000,
+  log = () => {},
+  now = () => new Date(),
+}: BotOptions): Promise<Bot> {
   const client = createClient({ baseUrl: url });
   await signIn(client, username, password);
   const user = await client.users.me();

@@ -16,8 +16,7 @@ function startChat(username: string) {
   const lines: string[] = [];
   const done = runChat({ url: server.url, username, password: "alice-password", input, output: (line) => lines.push(line) });
   /** Waits until a line printed after `from` contains `text`. */
-  const expectLine = (text: string, from = 0) =>
-    eventually(() => expect(lines.slice(from)).toContainEqual(expect.stringContaining(text)));
+  const expectLine = (text: string, from = 0) => eventually(() => expect(lines.slice(from)).toContainEqual(expect.stringContaining(text)));
   return {
     lines,
     done,

@@ -1,7 +1,7 @@
-import { signIn } from "@hestia/example-hello";
-import { createClient, HestiaError, type DecryptedMessage, type HestiaClient, type Message } from "@hestia/sdk";
-import { fileStorage } from "@hestia/sdk/node";
 import { join } from "node:path";
+import { signIn } from "@hestia/example-hello";
+import { createClient, type DecryptedMessage, type HestiaClient, HestiaError, type Message } from "@hestia/sdk";
+import { fileStorage } from "@hestia/sdk/node";
 
 export interface DemoOptions {
   baseUrl: string;

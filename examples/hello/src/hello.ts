@@ -1,4 +1,4 @@
-import { createClient, HestiaError, type HestiaClient, type Profile } from "@hestia/sdk";
+import { createClient, type HestiaClient, HestiaError, type Profile } from "@hestia/sdk";
 
 /** Logs in, registering the account first when it does not exist (the other examples use this too). */
 export async function signIn(client: HestiaClient, username: string, password: string) {

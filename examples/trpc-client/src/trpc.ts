@@ -1,5 +1,5 @@
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@hestia/server";
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 
 /**
  * A tRPC client for a Hestia server's `/trpc` endpoint, typed by the server's router: procedures are

@@ -30,9 +30,7 @@ export type UserSummary = z.infer<typeof UserSummarySchema>;
 export const AuthResultSchema = z.object({ user: UserSummarySchema, token: z.string() }).meta({ id: "AuthResult" });
 export type AuthResult = z.infer<typeof AuthResultSchema>;
 
-export const AuthStatusSchema = z
-  .object({ authenticated: z.literal(true), user: UserSummarySchema })
-  .meta({ id: "AuthStatus" });
+export const AuthStatusSchema = z.object({ authenticated: z.literal(true), user: UserSummarySchema }).meta({ id: "AuthStatus" });
 export type AuthStatus = z.infer<typeof AuthStatusSchema>;
 
 export const authContract = {

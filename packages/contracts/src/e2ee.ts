@@ -122,15 +122,11 @@ export const CommitInputSchema = z.object({
   /** The MLS Welcome for devices the commit adds, and which devices those are. */
   welcome: z.object({ data: base64(HANDSHAKE_MAX_LENGTH), deviceIds: z.array(IdSchema).min(1).max(500) }).optional(),
   /** Server-side membership changes of a group applied with the commit (admins only). */
-  members: z
-    .object({ add: z.array(IdSchema).max(50).default([]), remove: z.array(IdSchema).max(50).default([]) })
-    .optional(),
+  members: z.object({ add: z.array(IdSchema).max(50).default([]), remove: z.array(IdSchema).max(50).default([]) }).optional(),
 });
 export type CommitInput = z.input<typeof CommitInputSchema>;
 
-export const CommitResultSchema = z
-  .object({ epoch: z.number().int(), afterMessageId: z.number().int() })
-  .meta({ id: "CommitResult" });
+export const CommitResultSchema = z.object({ epoch: z.number().int(), afterMessageId: z.number().int() }).meta({ id: "CommitResult" });
 
 const deviceIdPath = { deviceId: IdSchema };
 

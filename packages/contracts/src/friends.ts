@@ -40,8 +40,7 @@ export const friendsContract = {
     output: SuccessSchema,
     auth: true,
     summary: "Send a friend request",
-    description:
-      "Sending it again while it is pending changes nothing. If that user already asked you, you become friends at once.",
+    description: "Sending it again while it is pending changes nothing. If that user already asked you, you become friends at once.",
     tags: ["friends"],
     errors: ["BAD_REQUEST", "VALIDATION_ERROR", "NOT_FOUND", "ALREADY_FRIENDS"],
   }),

@@ -1,22 +1,22 @@
-export * from "./errors";
-export * from "./common";
-export * from "./endpoint";
-export * from "./health";
 export * from "./auth";
-export * from "./users";
-export * from "./friends";
-export * from "./messages";
-export * from "./groups";
-export * from "./socket";
+export * from "./common";
 export * from "./e2ee";
+export * from "./endpoint";
+export * from "./errors";
+export * from "./friends";
+export * from "./groups";
+export * from "./health";
+export * from "./messages";
+export * from "./socket";
+export * from "./users";
 
-import { healthContract } from "./health";
 import { authContract } from "./auth";
-import { usersContract } from "./users";
+import { e2eeContract } from "./e2ee";
 import { friendsContract } from "./friends";
 import { groupsContract } from "./groups";
+import { healthContract } from "./health";
 import { messagesContract } from "./messages";
-import { e2eeContract } from "./e2ee";
+import { usersContract } from "./users";
 
 /** Every REST endpoint of the Hestia API, grouped by domain. */
 export const contract = {

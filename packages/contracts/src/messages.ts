@@ -63,7 +63,8 @@ export function sendMessage<T extends z.ZodRawShape>(target: T) {
     .superRefine((input, ctx) => {
       const { content, encrypted, ciphertext } = input as { content?: string; encrypted?: boolean; ciphertext?: string };
       if (encrypted === true) {
-        if (ciphertext === undefined) ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "an encrypted message needs its ciphertext" });
+        if (ciphertext === undefined)
+          ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "an encrypted message needs its ciphertext" });
         if (content !== undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "an encrypted message has no content" });
       } else {
         if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });
@@ -87,10 +88,12 @@ const historyFields = {
  * it (catch-up). Every page is ordered oldest first. `target` names the conversation's own fields.
  */
 export function historyQuery<T extends z.ZodRawShape>(target: T) {
-  return z.object({ ...target, ...historyFields }).refine((query) => (query as { before?: unknown }).before === undefined || (query as { after?: unknown }).after === undefined, {
-    message: "use at most one of before and after",
-    path: ["before"],
-  });
+  return z
+    .object({ ...target, ...historyFields })
+    .refine((query) => (query as { before?: unknown }).before === undefined || (query as { after?: unknown }).after === undefined, {
+      message: "use at most one of before and after",
+      path: ["before"],
+    });
 }
 
 export const HistoryQuerySchema = historyQuery({});

@@ -19,10 +19,7 @@ const HEADER = "// Derived from ../schema.prisma by scripts/generate.mjs: edit t
 /** @type {Record<string, (schema: string) => string>} */
 export const flavours = {
   // SQLite has no native-type attributes: strip them.
-  sqlite: (schema) =>
-    schema
-      .replace('provider = "PROVIDER"', 'provider = "sqlite"')
-      .replace(/ @db\.\w+(\([^)]*\))?/g, ""),
+  sqlite: (schema) => schema.replace('provider = "PROVIDER"', 'provider = "sqlite"').replace(/ @db\.\w+(\([^)]*\))?/g, ""),
   mariadb: (schema) => schema.replace('provider = "PROVIDER"', 'provider = "mysql"'),
 };
 

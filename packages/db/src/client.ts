@@ -2,9 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
-import { PrismaClient as MariaDbClient } from "./generated/mariadb/client";
 import type { DatabaseTarget } from "./database-url";
+import { PrismaClient as MariaDbClient } from "./generated/mariadb/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 
 /**
  * Both generated clients share one TypeScript API; the SQLite one stands for both in types.

@@ -1,8 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 
-export type DatabaseTarget =
-  | { flavour: "sqlite"; file: string }
-  | { flavour: "mariadb"; url: string; database: string };
+export type DatabaseTarget = { flavour: "sqlite"; file: string } | { flavour: "mariadb"; url: string; database: string };
 
 export const DEFAULT_SQLITE_FILE = "hestia.db";
 

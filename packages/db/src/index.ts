@@ -1,6 +1,6 @@
 export { createDb, type Db, type DbOptions } from "./client";
-export { parseDatabaseUrl, DEFAULT_SQLITE_FILE, type DatabaseTarget } from "./database-url";
-export { migrate, type MigrationResult } from "./migrate";
-export { isForeignKeyViolation, isUniqueViolation, isTransientConflict } from "./errors";
+export { type DatabaseTarget, DEFAULT_SQLITE_FILE, parseDatabaseUrl } from "./database-url";
+export { isForeignKeyViolation, isTransientConflict, isUniqueViolation } from "./errors";
+export type { Conversation, FriendRequest, Friendship, Membership, Message, PushToken, User } from "./generated/sqlite/client";
 export { Prisma } from "./generated/sqlite/client";
-export type { User, Friendship, FriendRequest, Conversation, Membership, Message, PushToken } from "./generated/sqlite/client";
+export { type MigrationResult, migrate } from "./migrate";

@@ -101,9 +101,7 @@ async function migrateMariaDb(target: Extract<DatabaseTarget, { flavour: "mariad
   const conn = await mariadb.createConnection({ ...connectionOptions(url), multipleStatements: true });
   const lock = `hestia_migrate_${target.database}`.slice(0, 64);
   try {
-    await conn.query(
-      `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
-    );
+    await conn.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
     await conn.query(`USE ${quoteIdentifier(target.database)}`);
     const [locked] = await conn.query<{ ok: number | bigint | null }[]>("SELECT GET_LOCK(?, 120) AS ok", [lock]);
     if (Number(locked?.ok) !== 1) throw new Error("timed out waiting for another process to finish migrating");
@@ -131,10 +129,7 @@ async function migrateMariaDb(target: Extract<DatabaseTarget, { flavour: "mariad
           migration.name,
         ]);
         await conn.query(migration.sql);
-        await conn.query(
-          "UPDATE _prisma_migrations SET finished_at = CURRENT_TIMESTAMP(3), applied_steps_count = 1 WHERE id = ?",
-          [id],
-        );
+        await conn.query("UPDATE _prisma_migrations SET finished_at = CURRENT_TIMESTAMP(3), applied_steps_count = 1 WHERE id = ?", [id]);
       }
       return { applied: todo.map((migration) => migration.name) };
     } finally {

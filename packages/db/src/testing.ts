@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as mariadb from "mariadb";
-import { parseDatabaseUrl, type DatabaseTarget } from "./database-url";
+import { type DatabaseTarget, parseDatabaseUrl } from "./database-url";
 
 export interface TestDatabase {
   url: string;

@@ -1,14 +1,8 @@
-import {
-  contract,
-  type AuthResult,
-  type Credentials,
-  type GroupRole,
-  type UserStatus,
-} from "@hestia/contracts";
-import { call, callWithForm, type Transport } from "./http";
-import { sendIdempotent, type RetryOptions } from "./idempotency";
-import { Realtime, type RealtimeOptions } from "./realtime/realtime";
+import { type AuthResult, type Credentials, contract, type GroupRole, type UserStatus } from "@hestia/contracts";
 import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
+import { call, callWithForm, type Transport } from "./http";
+import { type RetryOptions, sendIdempotent } from "./idempotency";
+import { Realtime, type RealtimeOptions } from "./realtime/realtime";
 import type { AvatarInput, CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
 
 const { health, auth, users, friends, groups, messages } = contract;
@@ -29,7 +23,6 @@ export interface ClientOptions {
   /** End-to-end encryption (`client.e2ee`): where this device keeps its keys. */
   e2ee?: E2eeOptions;
 }
-
 
 /** Creates a typed Hestia client: REST methods, and `realtime` for Socket.IO. */
 export function createClient(options: ClientOptions) {
@@ -127,7 +120,11 @@ export function createClient(options: ClientOptions) {
       setAvatar: (image: AvatarInput) => {
         if (image === null || typeof image === "string") return call(transport, users.setProfilePictureUrl, { profilePictureUrl: image });
         const form = new FormData();
-        form.append("avatar", image instanceof Blob ? image : new Blob([image as Uint8Array<ArrayBuffer>]), image instanceof File ? image.name : "avatar");
+        form.append(
+          "avatar",
+          image instanceof Blob ? image : new Blob([image as Uint8Array<ArrayBuffer>]),
+          image instanceof File ? image.name : "avatar",
+        );
         return callWithForm(transport, users.setProfilePictureUrl, form);
       },
       /** Deletes the account for good; the client forgets its token. */
@@ -164,8 +161,7 @@ export function createClient(options: ClientOptions) {
       /** Removes a member (admins), or leaves when `userId` is your own. */
       removeMember: (id: number, userId: number) => call(transport, groups.removeMember, { id, userId }),
       /** Makes a member an admin or a plain member (owner only). */
-      setRole: (id: number, userId: number, role: Exclude<GroupRole, "OWNER">) =>
-        call(transport, groups.setRole, { id, userId, role }),
+      setRole: (id: number, userId: number, role: Exclude<GroupRole, "OWNER">) => call(transport, groups.setRole, { id, userId, role }),
       sendMessage: (id: number, input: SendInput) =>
         sendIdempotent(input, (keyed) => call(transport, groups.sendMessage, { ...keyed, id }), options.retry),
       messages: (id: number, query: HistoryQuery = {}) => call(transport, groups.messages, { ...query, id }),

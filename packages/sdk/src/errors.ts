@@ -1,4 +1,4 @@
-import { errorStatus, type ErrorCode } from "@hestia/contracts";
+import { type ErrorCode, errorStatus } from "@hestia/contracts";
 
 /**
  * Codes the SDK reports on its own, beyond the API's: the server could not be reached, or did not answer

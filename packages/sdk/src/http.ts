@@ -62,7 +62,11 @@ async function send(transport: Transport, endpoint: Endpoint, path: string, body
   const json: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
     if (isErrorBody(json)) throw HestiaError.fromBody(json, response.status);
-    throw new HestiaError(response.status, response.status === 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR", response.statusText || `HTTP ${response.status}`);
+    throw new HestiaError(
+      response.status,
+      response.status === 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR",
+      response.statusText || `HTTP ${response.status}`,
+    );
   }
   return json;
 }

@@ -1,20 +1,9 @@
-export { createClient, type ClientOptions, type HestiaClient } from "./client";
-export type * from "./types";
-export { HestiaError, type ClientErrorCode } from "./errors";
-export { newIdempotencyKey, type RetryOptions } from "./idempotency";
-export { E2ee, type E2eeOptions, type E2eeEvents, type DecryptedMessage } from "./e2ee/e2ee";
-export { memoryStorage, type E2eeStorage } from "./e2ee/storage";
-export {
-  Realtime,
-  type RealtimeEvents,
-  type RealtimeEventName,
-  type RealtimeOptions,
-} from "./realtime/realtime";
 export type {
   AuthResult,
   Credentials,
   DmNotification,
   ErrorCode,
+  FriendRequestProfile,
   Group,
   GroupDetails,
   GroupMember,
@@ -24,6 +13,17 @@ export type {
   Message,
   Presence,
   Profile,
-  FriendRequestProfile,
   UserStatus,
 } from "@hestia/contracts";
+export { type ClientOptions, createClient, type HestiaClient } from "./client";
+export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "./e2ee/e2ee";
+export { type E2eeStorage, memoryStorage } from "./e2ee/storage";
+export { type ClientErrorCode, HestiaError } from "./errors";
+export { newIdempotencyKey, type RetryOptions } from "./idempotency";
+export {
+  Realtime,
+  type RealtimeEventName,
+  type RealtimeEvents,
+  type RealtimeOptions,
+} from "./realtime/realtime";
+export type * from "./types";

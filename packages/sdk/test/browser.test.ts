@@ -4,13 +4,14 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startServer, type TestServer } from "@hestia/server/testing";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Chromium to drive: CHROMIUM_PATH, or Debian's. Tests skip without one, unless TEST_REQUIRE_BROWSER is set. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
-if (!haveChromium && process.env.TEST_REQUIRE_BROWSER) throw new Error(`TEST_REQUIRE_BROWSER is set but there is no Chromium at ${chromiumPath}`);
+if (!haveChromium && process.env.TEST_REQUIRE_BROWSER)
+  throw new Error(`TEST_REQUIRE_BROWSER is set but there is no Chromium at ${chromiumPath}`);
 if (!haveChromium) console.warn(`no Chromium at ${chromiumPath}: skipping the browser test (set CHROMIUM_PATH)`);
 
 describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a real server", () => {
@@ -23,7 +24,11 @@ describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a 
     server = await startServer();
     // The SDK bundled for browsers, as an app's bundler would (socket.io-client's browser build, no Node built-ins).
     const bundle = await build({
-      stdin: { contents: 'export { createClient, HestiaError, memoryStorage } from "./src/index";', resolveDir: join(import.meta.dirname, ".."), loader: "ts" },
+      stdin: {
+        contents: 'export { createClient, HestiaError, memoryStorage } from "./src/index";',
+        resolveDir: join(import.meta.dirname, ".."),
+        loader: "ts",
+      },
       bundle: true,
       platform: "browser",
       format: "esm",
@@ -33,13 +38,24 @@ describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a 
     const script = bundle.outputFiles[0]!.text;
     page = createServer((req, res) => {
       if (req.url === "/sdk.js") return res.writeHead(200, { "content-type": "text/javascript" }).end(script);
-      res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><script type="module">import * as sdk from "/sdk.js"; window.sdk = sdk;</script>');
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end('<!doctype html><script type="module">import * as sdk from "/sdk.js"; window.sdk = sdk;</script>');
     });
     await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
     pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -61,9 +77,14 @@ describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a 
       const b = await bob.auth.register({ username: `browser_b_${stamp}`, password: "password123" });
       await alice.friends.request(b.user.id);
       await bob.friends.accept(a.user.id);
-      const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="), (c) => c.charCodeAt(0));
+      const png = Uint8Array.from(
+        atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="),
+        (c) => c.charCodeAt(0),
+      );
       const profile = await alice.users.setAvatar(new Blob([png], { type: "image/png" }));
-      const received = new Promise<string>((resolve) => bob.realtime.on("newDM", (message: { content: string }) => resolve(message.content)));
+      const received = new Promise<string>((resolve) =>
+        bob.realtime.on("newDM", (message: { content: string }) => resolve(message.content)),
+      );
       await bob.realtime.connect();
       await alice.realtime.connect();
       const sent = await alice.realtime.sendDM({ toId: b.user.id, content: "hello from a browser" });
@@ -107,7 +128,11 @@ describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a 
       bob.realtime.disconnect();
       return { texts, stored: { encrypted: stored.encrypted, content: stored.content }, safetySame: safety[0] === safety[1] };
     }, server.url);
-    expect(result).toEqual({ texts: ["sealed in a browser", "and opened in one"], stored: { encrypted: true, content: null }, safetySame: true });
+    expect(result).toEqual({
+      texts: ["sealed in a browser", "and opened in one"],
+      stored: { encrypted: true, content: null },
+      safetySame: true,
+    });
     await tab.close();
   }, 60_000);
 });

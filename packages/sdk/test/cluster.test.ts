@@ -1,16 +1,16 @@
 import {
   createDeployment,
+  type Deployment,
   redisForTests,
   redisNamespace,
+  type ServerProcess,
   startBalancer,
   startServerProcess,
-  type Deployment,
-  type ServerProcess,
 } from "@hestia/server/testing";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient, type Message, type Presence } from "../src/index";
-import { makeFriends, signUp, type SignedIn } from "./setup";
+import { makeFriends, type SignedIn, signUp } from "./setup";
 
 const redisUrl = await redisForTests();
 
@@ -34,7 +34,10 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
   afterAll(async () => {
     // What the servers logged as errors, to explain a failure.
     for (const process of [first, second]) {
-      const errors = process?.output().split("\n").filter((line) => line.includes('"level":50'));
+      const errors = process
+        ?.output()
+        .split("\n")
+        .filter((line) => line.includes('"level":50'));
       if (errors?.length) console.error(errors.slice(0, 5).join("\n"));
     }
     for (const { client } of clients) client.realtime.disconnect();
@@ -91,12 +94,18 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     await Promise.all([
       ...upTo(n).map((i) => alice.client.realtime.sendDM({ toId: bob.id, content: `a→b ${i}` })),
       ...upTo(n).map((i) => bob.client.realtime.sendDM({ toId: alice.id, content: `b→a ${i}` })),
-      ...[alice, bob, carol, dave].flatMap((user) => upTo(n).map((i) => user.client.realtime.sendGroupMessage({ groupId: group.id, content: `${user.username} ${i}` }))),
+      ...[alice, bob, carol, dave].flatMap((user) =>
+        upTo(n).map((i) => user.client.realtime.sendGroupMessage({ groupId: group.id, content: `${user.username} ${i}` })),
+      ),
     ]);
 
     await vi.waitFor(
       () => {
-        for (const user of [alice, bob]) expect(received.get(user.id)!.dms.map((m) => `${m.seq}:${m.content}`), user.username).toHaveLength(2 * n);
+        for (const user of [alice, bob])
+          expect(
+            received.get(user.id)!.dms.map((m) => `${m.seq}:${m.content}`),
+            user.username,
+          ).toHaveLength(2 * n);
         for (const user of [alice, bob, carol, dave]) expect(received.get(user.id)!.group).toHaveLength(4 * n);
       },
       { timeout: 15_000 },
@@ -104,7 +113,10 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     for (const user of [alice, bob]) expect(seqs(received.get(user.id)!.dms)).toEqual(upTo(2 * n));
     for (const user of [alice, bob, carol, dave]) expect(seqs(received.get(user.id)!.group)).toEqual(upTo(4 * n));
     // Each sender's messages in the order they were sent.
-    const fromAlice = received.get(bob.id)!.dms.filter((message) => message.userId === alice.id).map((message) => message.content);
+    const fromAlice = received
+      .get(bob.id)!
+      .dms.filter((message) => message.userId === alice.id)
+      .map((message) => message.content);
     expect(fromAlice).toEqual(upTo(n).map((i) => `a→b ${i}`));
 
     // What the servers emitted: every group message once to carol's socket on the first process, and to
@@ -133,7 +145,12 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(seen).toEqual([{ userId: erin.id, status: "active" }]);
     erinElsewhere.realtime.disconnect();
-    await vi.waitFor(() => expect(seen).toEqual([{ userId: erin.id, status: "active" }, { userId: erin.id, status: "offline" }]));
+    await vi.waitFor(() =>
+      expect(seen).toEqual([
+        { userId: erin.id, status: "active" },
+        { userId: erin.id, status: "offline" },
+      ]),
+    );
   });
 
   it("removal from a group and account deletion reach sockets on the other process", async () => {

@@ -1,20 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  dumpDatabase,
-  findSecret,
-  memoryLogger,
-  startFakeFcm,
-  startServer,
-  type FakeFcm,
-  type TestServer,
-} from "@hestia/server/testing";
+import { dumpDatabase, type FakeFcm, findSecret, memoryLogger, startFakeFcm, startServer, type TestServer } from "@hestia/server/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createClient, HestiaError, memoryStorage, type DecryptedMessage, type E2eeStorage, type Message } from "../src/index";
-import { fileStorage } from "../src/node";
 import * as mls from "../src/e2ee/mls";
-import { makeFriends, signUp, type SignedIn } from "./setup";
+import { createClient, type DecryptedMessage, type E2eeStorage, HestiaError, type Message, memoryStorage } from "../src/index";
+import { fileStorage } from "../src/node";
+import { makeFriends, type SignedIn, signUp } from "./setup";
 
 let server: TestServer;
 let fcm: FakeFcm;
@@ -83,9 +75,17 @@ describe("end-to-end encryption", () => {
     await Promise.all([makeFriends(alice, bob), makeFriends(alice, carol), makeFriends(alice, dave), makeFriends(bob, carol)]);
 
     const sent = await alice.client.e2ee.sendDM(bob.id, `hello bob ${secret}`);
-    expect(sent).toMatchObject({ text: `hello bob ${secret}`, peerUserId: bob.id, sender: { userId: alice.id, deviceId: alice.client.e2ee.deviceId } });
+    expect(sent).toMatchObject({
+      text: `hello bob ${secret}`,
+      peerUserId: bob.id,
+      sender: { userId: alice.id, deviceId: alice.client.e2ee.deviceId },
+    });
     await vi.waitFor(() => expect(texts(bob)).toEqual([`hello bob ${secret}`]));
-    expect(bob.received[0]).toMatchObject({ id: sent.id, peerUserId: alice.id, sender: { userId: alice.id, deviceId: alice.client.e2ee.deviceId, username: alice.username } });
+    expect(bob.received[0]).toMatchObject({
+      id: sent.id,
+      peerUserId: alice.id,
+      sender: { userId: alice.id, deviceId: alice.client.e2ee.deviceId, username: alice.username },
+    });
     await bob.client.e2ee.sendDM(alice.id, `hello alice ${secret}`);
     await vi.waitFor(() => expect(texts(alice)).toEqual([`hello alice ${secret}`]));
 
@@ -172,12 +172,16 @@ describe("end-to-end encryption", () => {
     expect(numberWithTablet).toBe(await bob.client.e2ee.safetyNumber(alice.id));
 
     // The tablet is lost: the phone removes it, and it reads nothing sent afterwards.
-    expect((await bob.client.e2ee.devices()).map((device) => device.id).sort()).toEqual([bob.client.e2ee.deviceId, bobTablet.client.e2ee.deviceId].sort());
+    expect((await bob.client.e2ee.devices()).map((device) => device.id).sort()).toEqual(
+      [bob.client.e2ee.deviceId, bobTablet.client.e2ee.deviceId].sort(),
+    );
     await bob.client.e2ee.removeDevice(bobTablet.client.e2ee.deviceId!);
     expect((await bob.client.e2ee.devices()).map((device) => device.id)).toEqual([bob.client.e2ee.deviceId]);
     const afterLoss = await alice.client.e2ee.sendDM(bob.id, "after the tablet was lost");
     await vi.waitFor(() => expect(texts(bob).at(-1)).toBe("after the tablet was lost"));
-    const tabletState = JSON.parse((await bobTablet.storage.get(`hestia-e2ee.${bob.id}.conversation.${afterLoss.conversationId}`))!) as { state: string };
+    const tabletState = JSON.parse((await bobTablet.storage.get(`hestia-e2ee.${bob.id}.conversation.${afterLoss.conversationId}`))!) as {
+      state: string;
+    };
     const [stored] = await alice.client.dms.history(bob.id, { limit: 1 });
     await expect(mls.decrypt(mls.decodeGroup(tabletState.state), stored!.ciphertext!)).rejects.toThrow();
     expect(texts(bobTablet)).toEqual(["for both devices"]);
@@ -289,7 +293,9 @@ describe("end-to-end encryption", () => {
     const replay = await alice.client.dms.send(bob.id, { encrypted: true, ciphertext: stored!.ciphertext! });
     await alice.client.e2ee.sendDM(bob.id, "a new message");
     await vi.waitFor(() => expect(texts(bob)).toEqual(["pay 10 euros", "a new message"]));
-    expect(bob.errors).toEqual([expect.objectContaining({ code: "DECRYPTION_FAILED", details: expect.objectContaining({ messageId: replay.id }) })]);
+    expect(bob.errors).toEqual([
+      expect.objectContaining({ code: "DECRYPTION_FAILED", details: expect.objectContaining({ messageId: replay.id }) }),
+    ]);
   });
 
   it("decrypts messages that were stored in another order than they were encrypted", async () => {
@@ -299,7 +305,9 @@ describe("end-to-end encryption", () => {
     await vi.waitFor(() => expect(texts(bob)).toEqual(["first"]));
 
     // Two sends racing from one device: encrypted in one order, stored by the server in the other.
-    const saved = JSON.parse((await alice.storage.get(`hestia-e2ee.${alice.id}.conversation.${first.conversationId}`))!) as { state: string };
+    const saved = JSON.parse((await alice.storage.get(`hestia-e2ee.${alice.id}.conversation.${first.conversationId}`))!) as {
+      state: string;
+    };
     let group = mls.decodeGroup(saved.state);
     const ciphertexts: string[] = [];
     for (const text of ["second", "third"]) {
@@ -329,7 +337,9 @@ describe("end-to-end encryption", () => {
     const conversation = await rest("POST", `/e2ee/direct/${bob.id}`);
     const [claimed] = await rest("POST", "/e2ee/key-packages/claim", { userId: bob.id });
     const own = await mls.generateKeyPackage(`hestia:device:${alice.id}:${rogue.id}`, keys);
-    const made = await mls.commit(await mls.createGroup(`hestia:conversation:${conversation.conversationId}`, own), { add: [claimed.keyPackage] });
+    const made = await mls.commit(await mls.createGroup(`hestia:conversation:${conversation.conversationId}`, own), {
+      add: [claimed.keyPackage],
+    });
     const damaged = Buffer.from(made.welcome!, "base64");
     damaged[damaged.length - 20]! ^= 0xff;
     const accepted = await rest("POST", `/e2ee/conversations/${conversation.conversationId}/commits`, {
@@ -340,7 +350,11 @@ describe("end-to-end encryption", () => {
     });
     expect(accepted).toMatchObject({ epoch: 1 });
 
-    await vi.waitFor(() => expect(bob.errors).toEqual([expect.objectContaining({ code: "DECRYPTION_FAILED", message: expect.stringMatching(/welcome .* could not be used/) })]));
+    await vi.waitFor(() =>
+      expect(bob.errors).toEqual([
+        expect.objectContaining({ code: "DECRYPTION_FAILED", message: expect.stringMatching(/welcome .* could not be used/) }),
+      ]),
+    );
     await bob.client.e2ee.sync();
     // The welcome is gone, so a restart does not trip over it again.
     const restarted = await secondDevice(bob, bob.storage);

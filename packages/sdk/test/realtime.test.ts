@@ -1,7 +1,7 @@
 import { startServer, type TestServer } from "@hestia/server/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient, HestiaError, type Message, type RealtimeEventName, type RealtimeEvents } from "../src/index";
-import { makeFriends, signUp, type SignedIn } from "./setup";
+import { makeFriends, type SignedIn, signUp } from "./setup";
 
 let server: TestServer;
 const opened: SignedIn[] = [];
@@ -56,7 +56,9 @@ describe("realtime", () => {
 
     await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["hello over sockets", "and back over REST"]));
     await vi.waitFor(() => expect(contents(aliceDMs)).toEqual(["hello over sockets", "and back over REST"]));
-    await vi.waitFor(() => expect(bobNotes).toEqual([expect.objectContaining({ id: sent.id, senderId: alice.id, senderUsername: alice.username })]));
+    await vi.waitFor(() =>
+      expect(bobNotes).toEqual([expect.objectContaining({ id: sent.id, senderId: alice.id, senderUsername: alice.username })]),
+    );
     await vi.waitFor(() => expect(contents(aliceNotes)).toEqual(["and back over REST"]));
 
     const history = await bob.client.realtime.dmHistory({ otherId: alice.id });

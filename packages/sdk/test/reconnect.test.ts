@@ -1,4 +1,4 @@
-import { createDeployment, startServerProcess, type Deployment, type ServerProcess } from "@hestia/server/testing";
+import { createDeployment, type Deployment, type ServerProcess, startServerProcess } from "@hestia/server/testing";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { createClient, type Message, type RealtimeEvents } from "../src/index";
 import { makeFriends, signUp } from "./setup";

@@ -46,7 +46,11 @@ describe("groups", () => {
     await makeFriends(owner, friend);
     const group = await owner.client.groups.create({ name: "Book club", description: "Monthly" });
     expect(group).toMatchObject({ name: "Book club", description: "Monthly", role: "OWNER", memberCount: 1, isPrivate: false });
-    expect(await owner.client.groups.addMember(group.id, friend.id)).toMatchObject({ groupId: group.id, userId: friend.id, role: "MEMBER" });
+    expect(await owner.client.groups.addMember(group.id, friend.id)).toMatchObject({
+      groupId: group.id,
+      userId: friend.id,
+      role: "MEMBER",
+    });
     expect((await friend.client.groups.list()).map((g) => [g.id, g.role])).toEqual([[group.id, "MEMBER"]]);
     expect((await owner.client.groups.setRole(group.id, friend.id, "ADMIN")).role).toBe("ADMIN");
     const updated = await friend.client.groups.update(group.id, { name: "Book club (fiction)", isPrivate: true });
@@ -125,7 +129,10 @@ describe("direct messages", () => {
 
 describe("errors", () => {
   it("reports a non-JSON error answer with its HTTP status", async () => {
-    const client = createClient({ baseUrl: server.url, fetch: async () => new Response("<html>bad gateway</html>", { status: 502, statusText: "Bad Gateway" }) });
+    const client = createClient({
+      baseUrl: server.url,
+      fetch: async () => new Response("<html>bad gateway</html>", { status: 502, statusText: "Bad Gateway" }),
+    });
     await expect(client.health()).rejects.toMatchObject({ status: 502, code: "INTERNAL_ERROR", message: "Bad Gateway" });
   });
 
@@ -138,7 +145,10 @@ describe("errors", () => {
     });
     const cutShort: typeof fetch = async () =>
       new Response(new ReadableStream({ start: (controller) => controller.error(new TypeError("terminated")) }), { status: 200 });
-    await expect(createClient({ baseUrl: server.url, fetch: cutShort }).health()).rejects.toMatchObject({ status: 0, code: "NETWORK_ERROR" });
+    await expect(createClient({ baseUrl: server.url, fetch: cutShort }).health()).rejects.toMatchObject({
+      status: 0,
+      code: "NETWORK_ERROR",
+    });
   });
 
   it("keeps a path prefix of the base URL", async () => {

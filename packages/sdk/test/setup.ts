@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TestServer } from "@hestia/server/testing";
-import { createClient, type ClientOptions, type HestiaClient } from "../src/index";
+import { type ClientOptions, createClient, type HestiaClient } from "../src/index";
 
 /** A registered client with its user's id and name. */
 export interface SignedIn {

@@ -32,6 +32,8 @@ describe("inferred types", () => {
     void client.dms.send(1, {});
     // @ts-expect-error the owner role cannot be given
     void client.groups.setRole(1, 2, "OWNER");
-    expectTypeOf<HestiaError["code"]>().toEqualTypeOf<import("@hestia/contracts").ErrorCode | "NETWORK_ERROR" | "TIMEOUT" | "DECRYPTION_FAILED" | "E2EE_NOT_READY">();
+    expectTypeOf<HestiaError["code"]>().toEqualTypeOf<
+      import("@hestia/contracts").ErrorCode | "NETWORK_ERROR" | "TIMEOUT" | "DECRYPTION_FAILED" | "E2EE_NOT_READY"
+    >();
   });
 });

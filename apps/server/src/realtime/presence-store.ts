@@ -82,8 +82,7 @@ return offline`;
 export function createRedisPresenceStore(redis: RedisClient, ttlMs: number, prefix: string): PresenceStore {
   const userKey = (userId: number) => `${prefix}user:${userId}`;
   const allKey = `${prefix}sockets`;
-  const run = (script: string, keys: string[], args: (string | number)[]) =>
-    redis.eval(script, { keys, arguments: args.map(String) });
+  const run = (script: string, keys: string[], args: (string | number)[]) => redis.eval(script, { keys, arguments: args.map(String) });
   // A user's key outlives its entries long enough for a sweep to find them expired.
   const connect = (userId: number, socketId: string, now: number) =>
     run(CONNECT, [userKey(userId), allKey], [now, now + ttlMs, socketId, `${userId}:${socketId}`, now + 4 * ttlMs]).then(

@@ -48,7 +48,10 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
     await Promise.race([
       Promise.all([client.connect(), subscriber.connect()]),
       new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis at ${redactUrl(url)} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`Redis at ${redactUrl(url)} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+          CONNECT_TIMEOUT_MS,
+        );
       }),
     ]);
   } catch (error) {

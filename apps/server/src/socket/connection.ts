@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
-import { createKeyedQueue } from "../realtime/keyed-queue";
 import { setPresence } from "../modules/presence/presence.service";
+import { createKeyedQueue } from "../realtime/keyed-queue";
 import { registerHandlers } from "./handlers";
 import type { HestiaSocket } from "./io";
 

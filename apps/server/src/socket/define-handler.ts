@@ -1,4 +1,4 @@
-import { clientEvents, type ClientEvents } from "@hestia/contracts";
+import { type ClientEvents, clientEvents } from "@hestia/contracts";
 import type { z } from "zod";
 import type { Deps } from "../deps";
 import { isInternal, toAppError, validationError } from "../errors";

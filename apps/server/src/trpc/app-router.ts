@@ -1,10 +1,10 @@
 import { authRouter } from "../modules/auth/auth.router";
-import { healthRouter } from "../modules/health/health.router";
-import { usersRouter } from "../modules/users/users.router";
+import { e2eeRouter } from "../modules/e2ee/e2ee.router";
 import { friendsRouter } from "../modules/friends/friends.router";
 import { groupsRouter } from "../modules/groups/groups.router";
+import { healthRouter } from "../modules/health/health.router";
 import { messagesRouter } from "../modules/messages/messages.router";
-import { e2eeRouter } from "../modules/e2ee/e2ee.router";
+import { usersRouter } from "../modules/users/users.router";
 import { router } from "./init";
 
 export const appRouter = router({

@@ -1,7 +1,7 @@
-import { errorStatus, type Endpoint, type ErrorCode } from "@hestia/contracts";
+import { type Endpoint, type ErrorCode, errorStatus } from "@hestia/contracts";
 import type { z } from "zod";
-import { authedProcedure, publicProcedure, type Context } from "./init";
 import type { Actor } from "../deps";
+import { authedProcedure, type Context, publicProcedure } from "./init";
 
 /** The error statuses an endpoint documents, each described by the codes that produce it. */
 function errorResponses(endpoint: Endpoint): Record<number, string> {
@@ -39,9 +39,7 @@ function builder<E extends Endpoint>(endpoint: E) {
 }
 
 type Builder<E extends Endpoint> = ReturnType<typeof builder<E>>;
-type Built<E extends Endpoint> = E["method"] extends "GET"
-  ? ReturnType<Builder<E>["query"]>
-  : ReturnType<Builder<E>["mutation"]>;
+type Built<E extends Endpoint> = E["method"] extends "GET" ? ReturnType<Builder<E>["query"]> : ReturnType<Builder<E>["mutation"]>;
 
 /**
  * Builds the tRPC procedure for one contract endpoint: its OpenAPI route, input and output schemas,

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { migrate } from "../migrate";
 import { parseDatabaseUrl } from "../database-url";
+import { migrate } from "../migrate";
 
 // Applies pending migrations to DATABASE_URL (default: the server's embedded SQLite file).
 const dataDir = process.env.DATA_DIR ?? resolve(import.meta.dirname, "../../../../apps/server/data");

@@ -1,5 +1,5 @@
-import type { DeviceKeys, OwnKeyPackage } from "./mls";
 import { createKeyedLock } from "./lock";
+import type { DeviceKeys, OwnKeyPackage } from "./mls";
 import type { E2eeStorage } from "./storage";
 
 /** This device: who it belongs to, its id and signature keys, and the conversations it keeps state for. */

@@ -1,26 +1,26 @@
 import {
   contract,
-  deviceIdentity,
-  mlsGroupId,
-  parseDeviceIdentity,
   type Device,
+  deviceIdentity,
   type E2eeConversation,
   type Endpoint,
   type EndpointInput,
   type EndpointOutput,
   type Group,
   type Message,
+  mlsGroupId,
+  parseDeviceIdentity,
   type Welcome,
 } from "@hestia/contracts";
 import { HestiaError } from "../errors";
-import { sendIdempotent, type RetryOptions } from "../idempotency";
+import { type RetryOptions, sendIdempotent } from "../idempotency";
 import { createEmitter } from "../realtime/emitter";
 import type { Realtime } from "../realtime/realtime";
-import * as mls from "./mls";
-import { listedDevices, rosterDiff, speaksFor, type ListedDevice } from "./roster";
-import { safetyNumber } from "./safety-number";
-import { DeviceStore, type ConversationRecord, type DeviceRecord, type KeyPackageRecords } from "./device-store";
+import { type ConversationRecord, type DeviceRecord, DeviceStore, type KeyPackageRecords } from "./device-store";
 import { createKeyedLock } from "./lock";
+import * as mls from "./mls";
+import { type ListedDevice, listedDevices, rosterDiff, speaksFor } from "./roster";
+import { safetyNumber } from "./safety-number";
 import type { E2eeStorage } from "./storage";
 
 const { e2ee, messages, groups } = contract;
@@ -272,7 +272,10 @@ export class E2ee {
     }
     if (!device) {
       const keys = await mls.generateDeviceKeys();
-      const registered = await this.#session.call(e2ee.registerDevice, { signaturePublicKey: keys.publicKey, name: this.#options.deviceName });
+      const registered = await this.#session.call(e2ee.registerDevice, {
+        signaturePublicKey: keys.publicKey,
+        name: this.#options.deviceName,
+      });
       device = { userId, deviceId: registered.id, keys, conversations: [] };
       await this.#store.saveDevice(device);
     }
@@ -303,7 +306,10 @@ export class E2ee {
     this.#unsubscribe = [
       realtime.on("newDM", onMessage),
       realtime.on("newGroupMessage", onMessage),
-      realtime.on("e2eeCommit", ({ conversationId }) => void this.#pump(conversationId, true).catch((error: unknown) => this.#report(error))),
+      realtime.on(
+        "e2eeCommit",
+        ({ conversationId }) => void this.#pump(conversationId, true).catch((error: unknown) => this.#report(error)),
+      ),
       realtime.on("e2eeWelcome", () => void this.#processWelcomes().catch((error: unknown) => this.#report(error))),
       realtime.on("e2eeDevices", ({ userId }) => this.#devicesChanged(userId)),
       realtime.on("connected", ({ reconnected }) => {
@@ -399,9 +405,13 @@ export class E2ee {
         if (!(error instanceof UnusableWelcome)) throw error;
         // A welcome that cannot be used (damaged, or made for another group) is reported and dropped, never retried for ever.
         this.#report(
-          e2eeError("DECRYPTION_FAILED", `A welcome to conversation ${welcome.conversationId} could not be used: ${error instanceof Error ? error.message : String(error)}`, {
-            conversationId: welcome.conversationId,
-          }),
+          e2eeError(
+            "DECRYPTION_FAILED",
+            `A welcome to conversation ${welcome.conversationId} could not be used: ${error instanceof Error ? error.message : String(error)}`,
+            {
+              conversationId: welcome.conversationId,
+            },
+          ),
         );
       }
     }
@@ -416,7 +426,10 @@ export class E2ee {
       let own: KeyPackageRecords[string] | undefined;
       let joined: mls.MlsGroup;
       try {
-        own = mls.welcomeRefs(welcome.welcome).map((ref) => keyPackages[ref]).find((keyPackage) => keyPackage !== undefined);
+        own = mls
+          .welcomeRefs(welcome.welcome)
+          .map((ref) => keyPackages[ref])
+          .find((keyPackage) => keyPackage !== undefined);
         if (!own) throw new Error("it is for a key package this device does not hold");
         joined = await mls.joinFromWelcome(welcome.welcome, own);
       } catch (error) {
@@ -424,7 +437,9 @@ export class E2ee {
       }
       const joinedGroup = mls.groupIdOf(joined);
       if (joinedGroup !== mlsGroupId(welcome.conversationId) || mls.groupEpoch(joined) !== welcome.epoch) {
-        throw new UnusableWelcome(`it joins ${joinedGroup} at epoch ${mls.groupEpoch(joined)}, not this conversation at epoch ${welcome.epoch}`);
+        throw new UnusableWelcome(
+          `it joins ${joinedGroup} at epoch ${mls.groupEpoch(joined)}, not this conversation at epoch ${welcome.epoch}`,
+        );
       }
       const record: ConversationRecord = {
         conversationId: welcome.conversationId,
@@ -500,7 +515,12 @@ export class E2ee {
   /** Decrypts one message and delivers it, its group state saved first. */
   async #receive(record: ConversationRecord, message: Message): Promise<void> {
     const fail = (reason: string) =>
-      this.#report(e2eeError("DECRYPTION_FAILED", `Message ${message.id} could not be decrypted: ${reason}`, { messageId: message.id, conversationId: message.conversationId }));
+      this.#report(
+        e2eeError("DECRYPTION_FAILED", `Message ${message.id} could not be decrypted: ${reason}`, {
+          messageId: message.id,
+          conversationId: message.conversationId,
+        }),
+      );
     let header: { epoch: number };
     try {
       header = mls.peek(message.ciphertext!);
@@ -549,7 +569,11 @@ export class E2ee {
   async #applyCommits(record: ConversationRecord, upTo = Number.MAX_SAFE_INTEGER): Promise<mls.MlsGroup> {
     let group = this.#groups.get(record.conversationId)!;
     while (mls.groupEpoch(group) < upTo && mls.isActive(group)) {
-      const commits = await this.#session.call(e2ee.commits, { conversationId: record.conversationId, fromEpoch: mls.groupEpoch(group), limit: PAGE });
+      const commits = await this.#session.call(e2ee.commits, {
+        conversationId: record.conversationId,
+        fromEpoch: mls.groupEpoch(group),
+        limit: PAGE,
+      });
       if (commits.length === 0) break;
       for (const { epoch, commit, deviceId } of commits) {
         if (epoch !== mls.groupEpoch(group) || epoch >= upTo) continue;
@@ -663,7 +687,10 @@ export class E2ee {
         await this.#readNew(record);
         group = await this.#applyCommits(record);
       }
-      if (!mls.isActive(group)) throw e2eeError("E2EE_NOT_READY", "This device was removed from the conversation's group", { conversationId: record.conversationId });
+      if (!mls.isActive(group))
+        throw e2eeError("E2EE_NOT_READY", "This device was removed from the conversation's group", {
+          conversationId: record.conversationId,
+        });
       const changes = await decide(info);
       if (changes.add.length === 0 && changes.remove.length === 0 && !changes.members) return;
       if (await this.#publish(record, group, changes)) return;
@@ -686,7 +713,10 @@ export class E2ee {
         deviceId: device.deviceId,
         epoch,
         commit: made.commit,
-        welcome: made.welcome && changes.add.length > 0 ? { data: made.welcome, deviceIds: changes.add.map((entry) => entry.deviceId) } : undefined,
+        welcome:
+          made.welcome && changes.add.length > 0
+            ? { data: made.welcome, deviceIds: changes.add.map((entry) => entry.deviceId) }
+            : undefined,
         members: changes.members,
       });
       record.pending = undefined;
@@ -733,14 +763,19 @@ export class E2ee {
       for (const claim of claimed) {
         const device = devices.find((candidate) => candidate.deviceId === claim.deviceId);
         // A package that does not speak for the listed device and key is not added.
-        if (device && speaksFor(readKeyPackage(claim.keyPackage), device)) add.push({ deviceId: claim.deviceId, keyPackage: claim.keyPackage });
+        if (device && speaksFor(readKeyPackage(claim.keyPackage), device))
+          add.push({ deviceId: claim.deviceId, keyPackage: claim.keyPackage });
       }
     }
     const members = users.add?.length || users.remove?.length ? { add: users.add ?? [], remove: users.remove ?? [] } : undefined;
     return { add, remove, members };
   }
 
-  async #send(conversation: E2eeConversation, text: string, post: (input: EncryptedSend & { idempotencyKey: string }) => Promise<Message>): Promise<DecryptedMessage> {
+  async #send(
+    conversation: E2eeConversation,
+    text: string,
+    post: (input: EncryptedSend & { idempotencyKey: string }) => Promise<Message>,
+  ): Promise<DecryptedMessage> {
     return this.#withLock(conversation.conversationId, async () => {
       const record = await this.#ensureGroup(conversation);
       const plaintext = utf8.encode(JSON.stringify({ text }));
@@ -772,7 +807,12 @@ export class E2ee {
   }
 
   #report(error: unknown): void {
-    this.#events.emit("error", error instanceof HestiaError ? error : new HestiaError(0, "DECRYPTION_FAILED", error instanceof Error ? error.message : String(error)));
+    this.#events.emit(
+      "error",
+      error instanceof HestiaError
+        ? error
+        : new HestiaError(0, "DECRYPTION_FAILED", error instanceof Error ? error.message : String(error)),
+    );
   }
 
   async #record(conversationId: number): Promise<ConversationRecord | undefined> {

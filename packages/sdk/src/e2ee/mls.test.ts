@@ -78,7 +78,10 @@ describe("MLS wrapper", () => {
     expect(() => mls.peek("AAAA")).toThrow(mls.MlsFormatError);
     expect(() => mls.welcomeRefs("AAAA")).toThrow(mls.MlsFormatError);
     await expect(mls.applyCommit(groups[1]!, "AAAA")).rejects.toThrow(mls.MlsFormatError);
-    expect(mls.keyPackageIdentity(devices[1]!.keyPackage.public)).toEqual({ identity: "bob", signaturePublicKey: devices[1]!.keys.publicKey });
+    expect(mls.keyPackageIdentity(devices[1]!.keyPackage.public)).toEqual({
+      identity: "bob",
+      signaturePublicKey: devices[1]!.keys.publicKey,
+    });
   });
 });
 

@@ -2,10 +2,14 @@
  * The SDK's only contact with the MLS implementation (ts-mls, RFC 9420): everything else handles MLS
  * material as base64 strings and opaque group states, so the implementation can be replaced here.
  */
+
+import { E2EE_CIPHERSUITE } from "@hestia/contracts";
 import {
+  type CiphersuiteImpl,
+  type ClientConfig,
+  type ClientState,
   createApplicationMessage,
   createCommit,
-  createGroup as mlsCreateGroup,
   decodeGroupState,
   decodeMlsMessage,
   defaultCapabilities,
@@ -17,19 +21,16 @@ import {
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
-  processPrivateMessage,
-  type CiphersuiteImpl,
-  type ClientConfig,
-  type ClientState,
   type KeyPackage,
   type MLSMessage,
+  createGroup as mlsCreateGroup,
   type PrivateMessage,
   type Proposal,
+  processPrivateMessage,
 } from "ts-mls";
 import { defaultClientConfig } from "ts-mls/clientConfig.js";
 import { makeKeyPackageRef } from "ts-mls/keyPackage.js";
 import { decryptSenderData } from "ts-mls/privateMessage.js";
-import { E2EE_CIPHERSUITE } from "@hestia/contracts";
 import { fromBase64, toBase64, toHex } from "./encoding";
 
 /** An MLS group as one device holds it. Opaque outside this module. */
@@ -80,7 +81,8 @@ function decode(b64: string, expected: MLSMessage["wireformat"]): MLSMessage {
   } catch {
     decoded = undefined;
   }
-  if (!decoded || decoded[0].wireformat !== expected) throw new MlsFormatError(`not an MLS ${expected.replace("mls_", "").replace("_", " ")}`);
+  if (!decoded || decoded[0].wireformat !== expected)
+    throw new MlsFormatError(`not an MLS ${expected.replace("mls_", "").replace("_", " ")}`);
   return decoded[0];
 }
 
@@ -100,7 +102,14 @@ export async function generateKeyPackage(identity: string, keys: DeviceKeys): Pr
   const cs = await ciphersuite();
   const credential = { credentialType: "basic" as const, identity: utf8.encode(identity) };
   const signatureKeyPair = { signKey: fromBase64(keys.signKey), publicKey: fromBase64(keys.publicKey) };
-  const { publicPackage, privatePackage } = await generateKeyPackageWithKey(credential, defaultCapabilities(), defaultLifetime, [], signatureKeyPair, cs);
+  const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
+    credential,
+    defaultCapabilities(),
+    defaultLifetime,
+    [],
+    signatureKeyPair,
+    cs,
+  );
   const privateJson = JSON.stringify({
     init: toBase64(privatePackage.initPrivateKey),
     hpke: toBase64(privatePackage.hpkePrivateKey),
@@ -118,7 +127,11 @@ function unpack(own: OwnKeyPackage) {
   const publicPackage = (decode(own.public, "mls_key_package") as { keyPackage: KeyPackage }).keyPackage;
   return {
     publicPackage,
-    privatePackage: { initPrivateKey: fromBase64(keys.init), hpkePrivateKey: fromBase64(keys.hpke), signaturePrivateKey: fromBase64(keys.signature) },
+    privatePackage: {
+      initPrivateKey: fromBase64(keys.init),
+      hpkePrivateKey: fromBase64(keys.hpke),
+      signaturePrivateKey: fromBase64(keys.signature),
+    },
   };
 }
 
@@ -169,7 +182,11 @@ export function groupMembers(group: MlsGroup): GroupMember[] {
     if (index % 2 !== 0 || node?.nodeType !== "leaf") return;
     const { credential, signaturePublicKey } = node.leaf;
     if (credential.credentialType !== "basic") return;
-    members.push({ leafIndex: index / 2, identity: fromUtf8.decode(credential.identity), signaturePublicKey: toBase64(signaturePublicKey) });
+    members.push({
+      leafIndex: index / 2,
+      identity: fromUtf8.decode(credential.identity),
+      signaturePublicKey: toBase64(signaturePublicKey),
+    });
   });
   return members;
 }
@@ -186,13 +203,21 @@ export async function commit(group: MlsGroup, changes: { add?: string[]; remove?
   const proposals: Proposal[] = [
     ...(changes.remove ?? []).map((removed): Proposal => ({ proposalType: "remove", remove: { removed } })),
     ...(changes.add ?? []).map(
-      (b64): Proposal => ({ proposalType: "add", add: { keyPackage: (decode(b64, "mls_key_package") as { keyPackage: KeyPackage }).keyPackage } }),
+      (b64): Proposal => ({
+        proposalType: "add",
+        add: { keyPackage: (decode(b64, "mls_key_package") as { keyPackage: KeyPackage }).keyPackage },
+      }),
     ),
   ];
-  const result = await createCommit({ state: group, cipherSuite: await ciphersuite() }, { extraProposals: proposals, ratchetTreeExtension: true });
+  const result = await createCommit(
+    { state: group, cipherSuite: await ciphersuite() },
+    { extraProposals: proposals, ratchetTreeExtension: true },
+  );
   return {
     commit: toBase64(encodeMlsMessage(result.commit)),
-    welcome: result.welcome ? toBase64(encodeMlsMessage({ welcome: result.welcome, wireformat: "mls_welcome", version: "mls10" })) : undefined,
+    welcome: result.welcome
+      ? toBase64(encodeMlsMessage({ welcome: result.welcome, wireformat: "mls_welcome", version: "mls10" }))
+      : undefined,
     group: result.newState,
   };
 }
@@ -255,7 +280,10 @@ export async function decrypt(group: MlsGroup, ciphertextB64: string): Promise<D
   const { privateMessage } = decode(ciphertextB64, "mls_private_message") as { privateMessage: PrivateMessage };
   if (privateMessage.contentType !== "application") throw new MlsFormatError("not an application message");
   const leafIndex = await senderLeaf(group, ciphertextB64);
-  const tree = privateMessage.epoch === group.groupContext.epoch ? group.ratchetTree : group.historicalReceiverData.get(privateMessage.epoch)?.ratchetTree;
+  const tree =
+    privateMessage.epoch === group.groupContext.epoch
+      ? group.ratchetTree
+      : group.historicalReceiverData.get(privateMessage.epoch)?.ratchetTree;
   const result = await processPrivateMessage(group, privateMessage, emptyPskIndex, await ciphersuite());
   if (result.kind !== "applicationMessage") throw new MlsFormatError("not an application message");
   const leaf = leafIndex === undefined ? undefined : tree?.[leafIndex * 2];

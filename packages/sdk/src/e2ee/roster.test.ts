@@ -2,7 +2,13 @@ import { deviceIdentity, type E2eeConversation } from "@hestia/contracts";
 import { describe, expect, it } from "vitest";
 import { listedDevices, rosterDiff, speaksFor } from "./roster";
 
-const device = (id: number, userId: number, key = `key-${id}`) => ({ id, userId, name: "", signaturePublicKey: key, createdAt: "2026-01-01T00:00:00.000Z" });
+const device = (id: number, userId: number, key = `key-${id}`) => ({
+  id,
+  userId,
+  name: "",
+  signaturePublicKey: key,
+  createdAt: "2026-01-01T00:00:00.000Z",
+});
 const info: E2eeConversation = {
   conversationId: 7,
   kind: "GROUP",

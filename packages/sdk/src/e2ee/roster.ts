@@ -15,7 +15,11 @@ export function listedDevices(info: E2eeConversation, removedUsers: Iterable<num
   for (const member of info.members) {
     if (removed.has(member.userId)) continue;
     for (const device of member.devices) {
-      wanted.set(deviceIdentity(member.userId, device.id), { userId: member.userId, deviceId: device.id, signaturePublicKey: device.signaturePublicKey });
+      wanted.set(deviceIdentity(member.userId, device.id), {
+        userId: member.userId,
+        deviceId: device.id,
+        signaturePublicKey: device.signaturePublicKey,
+      });
     }
   }
   return wanted;
@@ -25,7 +29,11 @@ export function listedDevices(info: E2eeConversation, removedUsers: Iterable<num
  * What differs between a group's leaves and the devices it should hold (this device left aside): the
  * leaves to remove (no longer listed, or listed with another key) and the listed devices missing.
  */
-export function rosterDiff(leaves: GroupMember[], wanted: ReadonlyMap<string, ListedDevice>, ownIdentity: string): { remove: number[]; missing: ListedDevice[] } {
+export function rosterDiff(
+  leaves: GroupMember[],
+  wanted: ReadonlyMap<string, ListedDevice>,
+  ownIdentity: string,
+): { remove: number[]; missing: ListedDevice[] } {
   const present = new Set<string>();
   const remove: number[] = [];
   for (const leaf of leaves) {
@@ -34,11 +42,15 @@ export function rosterDiff(leaves: GroupMember[], wanted: ReadonlyMap<string, Li
     if (expected && expected.signaturePublicKey === leaf.signaturePublicKey && !present.has(leaf.identity)) present.add(leaf.identity);
     else remove.push(leaf.leafIndex);
   }
-  const missing = [...wanted.entries()].filter(([identity]) => identity !== ownIdentity && !present.has(identity)).map(([, device]) => device);
+  const missing = [...wanted.entries()]
+    .filter(([identity]) => identity !== ownIdentity && !present.has(identity))
+    .map(([, device]) => device);
   return { remove, missing };
 }
 
 /** Whether a claimed key package speaks for the listed device: its credential names that device and it is signed with that device's key. */
 export function speaksFor(keyPackage: { identity: string; signaturePublicKey: string } | undefined, device: ListedDevice): boolean {
-  return keyPackage?.identity === deviceIdentity(device.userId, device.deviceId) && keyPackage.signaturePublicKey === device.signaturePublicKey;
+  return (
+    keyPackage?.identity === deviceIdentity(device.userId, device.deviceId) && keyPackage.signaturePublicKey === device.signaturePublicKey
+  );
 }

@@ -1,12 +1,22 @@
 import type { Message } from "@hestia/contracts";
 import { describe, expect, it, vi } from "vitest";
-import { createFeeds, type Conversation, type HistoryPage } from "./feeds";
+import { type Conversation, createFeeds, type HistoryPage } from "./feeds";
 
 const dm: Conversation = { kind: "dm", otherId: 2 };
 
 /** Message `seq` was created at second `seq` of the epoch. */
 function message(seq: number): Message {
-  return { id: seq * 10, seq, content: `m${seq}`, createdAt: new Date(seq * 1000).toISOString(), userId: 2, username: "bob", conversationId: 1, recipientId: 1, encrypted: false };
+  return {
+    id: seq * 10,
+    seq,
+    content: `m${seq}`,
+    createdAt: new Date(seq * 1000).toISOString(),
+    userId: 2,
+    username: "bob",
+    conversationId: 1,
+    recipientId: 1,
+    encrypted: false,
+  };
 }
 
 /** A conversation whose stored history is messages 1..stored, read like the server pages it. */
@@ -38,7 +48,8 @@ function setup(
     deliver: (_conversation, m) => delivered.push(m.seq),
     since: () => options.since,
     onError: (error) => errors.push(error),
-    classify: (error) => ((error as Error).message === "cursor gone" ? "reanchor" : (error as Error).message === "not found" ? "stop" : "retry"),
+    classify: (error) =>
+      (error as Error).message === "cursor gone" ? "reanchor" : (error as Error).message === "not found" ? "stop" : "retry",
   });
   return { feeds, pages, delivered, errors, all };
 }

@@ -1,11 +1,11 @@
 import type { ClientEvents, DmNotification, Message, Presence, ServerEvents, SocketErrorEvent } from "@hestia/contracts";
-import type { z } from "zod";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import type { z } from "zod";
 import { HestiaError, isErrorBody } from "../errors";
-import { sendIdempotent, type RetryOptions } from "../idempotency";
-import { createEmitter } from "./emitter";
+import { type RetryOptions, sendIdempotent } from "../idempotency";
 import type { DMHistoryQuery, EventAck, EventPayload, GroupHistoryQuery, SendDMInput, SendGroupMessageInput } from "../types";
-import { createFeeds, type Conversation, type HistoryPage } from "./feeds";
+import { createEmitter } from "./emitter";
+import { type Conversation, createFeeds, type HistoryPage } from "./feeds";
 
 /** What the application can listen to on `client.realtime`. */
 export interface RealtimeEvents {
@@ -36,7 +36,6 @@ export interface RealtimeEvents {
 export type RealtimeEventName = keyof RealtimeEvents;
 
 type EventName = keyof ClientEvents;
-
 
 export interface RealtimeOptions {
   /** How long a request waits for its acknowledgement before failing with TIMEOUT (default 10 s). */
@@ -243,9 +242,11 @@ export class Realtime {
       this.#hasConnected = true;
       this.#feeds.resume();
       this.#events.emit("connected", { reconnected });
-      this.#resyncing = this.#resyncing.then(() => this.#resync(socket)).catch((error: unknown) => {
-        this.#events.emit("error", asHestiaError(error));
-      });
+      this.#resyncing = this.#resyncing
+        .then(() => this.#resync(socket))
+        .catch((error: unknown) => {
+          this.#events.emit("error", asHestiaError(error));
+        });
     });
     socket.on("disconnect", (reason) => {
       this.#feeds.pause();

@@ -1,8 +1,8 @@
 import { createSecretKey } from "node:crypto";
-import jwt from "jsonwebtoken";
 import type { Db } from "@hestia/db";
-import { AppError } from "../../errors";
+import jwt from "jsonwebtoken";
 import type { Actor } from "../../deps";
+import { AppError } from "../../errors";
 
 const ALGORITHM = "HS256";
 const ISSUER = "hestia";

@@ -1,8 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { randomBytes } from "node:crypto";
 
 /**
  * Where avatar files live. The local folder is the default; object storage can implement the same

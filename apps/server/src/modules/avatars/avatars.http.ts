@@ -12,8 +12,10 @@ import { uploadAvatar } from "./avatars.service";
 /** Multer's failures as API errors: a file over the limit is 413, anything else malformed is 400. */
 const multerErrors: ErrorRequestHandler = (error, _req, _res, next) => {
   if (!(error instanceof multer.MulterError)) return next(error);
-  if (error.code === "LIMIT_FILE_SIZE") return next(new AppError("PAYLOAD_TOO_LARGE", `The avatar must be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MB`));
-  if (error.code === "LIMIT_UNEXPECTED_FILE") return next(new AppError("BAD_REQUEST", `Unexpected file field "${error.field}": send the image as "avatar"`));
+  if (error.code === "LIMIT_FILE_SIZE")
+    return next(new AppError("PAYLOAD_TOO_LARGE", `The avatar must be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MB`));
+  if (error.code === "LIMIT_UNEXPECTED_FILE")
+    return next(new AppError("BAD_REQUEST", `Unexpected file field "${error.field}": send the image as "avatar"`));
   next(new AppError("BAD_REQUEST", "Malformed multipart body"));
 };
 

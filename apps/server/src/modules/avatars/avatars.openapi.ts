@@ -37,11 +37,15 @@ export function documentAvatarRoutes(document: OpenAPIObject, errorRef: { $ref: 
     get: {
       summary: "An uploaded avatar (public; cacheable forever, names are never reused)",
       tags: ["users"],
-      parameters: [{ name: "filename", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{32}\\.(png|jpg|webp)$" } }],
+      parameters: [
+        { name: "filename", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{32}\\.(png|jpg|webp)$" } },
+      ],
       responses: {
         "200": {
           description: "The image",
-          content: Object.fromEntries(["image/png", "image/jpeg", "image/webp"].map((type) => [type, { schema: { type: "string", format: "binary" } }])),
+          content: Object.fromEntries(
+            ["image/png", "image/jpeg", "image/webp"].map((type) => [type, { schema: { type: "string", format: "binary" } }]),
+          ),
         },
         "404": error("No such avatar"),
       },

@@ -3,8 +3,8 @@ import type { Actor, Deps, RequestInfo } from "../../deps";
 import { AppError } from "../../errors";
 import { profileSelect, toProfile } from "../users/profile";
 import { userNotFound } from "../users/users.policy";
-import { avatarName } from "./avatar-store";
 import { processAvatar } from "./avatar-image";
+import { avatarName } from "./avatar-store";
 
 /** Deletes an uploaded file that nothing points at any more; a failure is logged, not reported. */
 export async function discardAvatar(deps: Pick<Deps, "avatars" | "logger">, name: string | null | undefined): Promise<void> {

@@ -1,10 +1,10 @@
 import type { Commit, GroupRole } from "@hestia/contracts";
-import { isForeignKeyViolation, isUniqueViolation, type Db } from "@hestia/db";
+import { type Db, isForeignKeyViolation, isUniqueViolation } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { transact } from "../../transaction";
 import { alreadyMember, isAdmin, requireAddable, requireRemovable } from "../groups/groups.policy";
-import { requireConversationMember, type ConversationAccess } from "./e2ee.policy";
+import { type ConversationAccess, requireConversationMember } from "./e2ee.policy";
 import { checkCommit, checkWelcome } from "./mls-wire";
 
 export interface CommitRequest {
@@ -92,7 +92,8 @@ export async function publishCommit(deps: Deps, actor: Actor, input: CommitReque
     });
     if (count === 0) {
       const current = await tx.conversation.findUnique({ where: { id: conversationId }, select: { mlsEpoch: true } });
-      if (current && current.mlsEpoch < epoch) return new AppError("CONFLICT", `The conversation is at epoch ${current.mlsEpoch}, not ${epoch}`);
+      if (current && current.mlsEpoch < epoch)
+        return new AppError("CONFLICT", `The conversation is at epoch ${current.mlsEpoch}, not ${epoch}`);
       return new AppError("CONFLICT", "Another commit was accepted for this epoch: apply it and try again");
     }
     // Read after the epoch moved: every message of the new epoch is written after this and so has a larger id.
@@ -115,7 +116,10 @@ export async function publishCommit(deps: Deps, actor: Actor, input: CommitReque
   }).catch((error: unknown) => {
     // A device, member or the conversation itself went away (or a member was added) since the checks above.
     if (isForeignKeyViolation(error) || isUniqueViolation(error)) {
-      throw new AppError("CONFLICT", "The conversation changed while the commit was being stored (its epoch may have moved): apply the new commits and try again");
+      throw new AppError(
+        "CONFLICT",
+        "The conversation changed while the commit was being stored (its epoch may have moved): apply the new commits and try again",
+      );
     }
     throw error;
   });

@@ -1,9 +1,9 @@
-import { MAX_DEVICES_PER_USER, type Device, type OwnDevice } from "@hestia/contracts";
+import { type Device, MAX_DEVICES_PER_USER, type OwnDevice } from "@hestia/contracts";
 import type { Db } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { lockRow, transact } from "../../transaction";
-import { deviceNotFound, deviceSelect, requireDeviceViewer, requireOwnDevice, type DeviceRow } from "./e2ee.policy";
+import { type DeviceRow, deviceNotFound, deviceSelect, requireDeviceViewer, requireOwnDevice } from "./e2ee.policy";
 import { checkSignaturePublicKey } from "./mls-wire";
 
 export function toDevice(row: DeviceRow): Device {

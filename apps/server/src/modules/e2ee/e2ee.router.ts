@@ -14,9 +14,7 @@ export const e2eeRouter = {
   uploadKeyPackages: fromContract(e2eeContract.uploadKeyPackages, ({ ctx, input }) => uploadKeyPackages(ctx.deps, ctx.actor, input)),
   claimKeyPackages: fromContract(e2eeContract.claimKeyPackages, ({ ctx, input }) => claimKeyPackages(ctx.deps, ctx.actor, input)),
   direct: fromContract(e2eeContract.direct, ({ ctx, input }) => directE2eeConversation(ctx.deps, ctx.actor, input.userId)),
-  conversation: fromContract(e2eeContract.conversation, ({ ctx, input }) =>
-    getE2eeConversation(ctx.deps, ctx.actor, input.conversationId),
-  ),
+  conversation: fromContract(e2eeContract.conversation, ({ ctx, input }) => getE2eeConversation(ctx.deps, ctx.actor, input.conversationId)),
   commit: fromContract(e2eeContract.commit, ({ ctx, input }) => publishCommit(ctx.deps, ctx.actor, input)),
   commits: fromContract(e2eeContract.commits, ({ ctx, input }) => listCommits(ctx.deps, ctx.actor, input)),
   welcomes: fromContract(e2eeContract.welcomes, ({ ctx, input }) => listWelcomes(ctx.deps, ctx.actor, input.deviceId)),

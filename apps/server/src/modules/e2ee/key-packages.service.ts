@@ -1,4 +1,4 @@
-import { MAX_KEY_PACKAGES_PER_DEVICE, type ClaimedKeyPackage, type OwnDevice } from "@hestia/contracts";
+import { type ClaimedKeyPackage, MAX_KEY_PACKAGES_PER_DEVICE, type OwnDevice } from "@hestia/contracts";
 import type { Db } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
@@ -82,7 +82,11 @@ async function takeKeyPackage(db: Db, deviceId: number): Promise<{ data: string;
  * Claims one key package for each device of a user (or of the listed ones): what the actor needs to
  * add those devices to an MLS group. Devices with no package left are left out.
  */
-export async function claimKeyPackages(deps: Deps, actor: Actor, input: { userId: number; deviceIds?: number[] }): Promise<ClaimedKeyPackage[]> {
+export async function claimKeyPackages(
+  deps: Deps,
+  actor: Actor,
+  input: { userId: number; deviceIds?: number[] },
+): Promise<ClaimedKeyPackage[]> {
   await deps.keyPackageClaimLimiter.consume(actor.id);
   await requireClaimer(deps.db, actor.id, input.userId);
   const devices = await deps.db.device.findMany({

@@ -1,10 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { b64, commit, encrypt, keyPackage, newGroup, signatureKeys, type SignatureKeys, type TestKeyPackage } from "../../../test/mls";
+import { b64, commit, encrypt, keyPackage, newGroup, type SignatureKeys, signatureKeys, type TestKeyPackage } from "../../../test/mls";
 import { applicationEpoch, checkCommit, checkKeyPackage, checkSignaturePublicKey, checkWelcome } from "./mls-wire";
 
 const owner = { userId: 7, deviceId: 3 };
-const garbage = ["AAAA", b64(randomBytes(64)), b64(randomBytes(400)), b64(Buffer.from([0, 1, 0, 5, 1, 2])), "not base64!", "QUJD\nREVG", "", "QQ"];
+const garbage = [
+  "AAAA",
+  b64(randomBytes(64)),
+  b64(randomBytes(400)),
+  b64(Buffer.from([0, 1, 0, 5, 1, 2])),
+  "not base64!",
+  "QUJD\nREVG",
+  "",
+  "QQ",
+];
 
 /** Expects a 400 whose message matches. */
 async function refused(run: () => unknown, message: RegExp): Promise<void> {
@@ -45,18 +54,27 @@ describe("MLS wire checks", () => {
     const bytes = Buffer.from(own.data, "base64");
     bytes[bytes.length - 1]! ^= 1;
     await refused(() => checkKeyPackage(bytes.toString("base64"), expected), /signature that does not verify/);
-    await refused(() => checkKeyPackage(withWelcome.welcome, expected, "keyPackages.2"), /^keyPackages\.2 is an MLS mls_welcome message, not a key package$/);
+    await refused(
+      () => checkKeyPackage(withWelcome.welcome, expected, "keyPackages.2"),
+      /^keyPackages\.2 is an MLS mls_welcome message, not a key package$/,
+    );
   });
 
   it("refuses garbage everywhere with a 400, never anything else", async () => {
     for (const text of garbage) {
-      await refused(() => checkKeyPackage(text, { ...owner, signaturePublicKey: keys.signaturePublicKey }), /base64|not an encoded MLS message/);
+      await refused(
+        () => checkKeyPackage(text, { ...owner, signaturePublicKey: keys.signaturePublicKey }),
+        /base64|not an encoded MLS message/,
+      );
       await refused(() => checkCommit(text, { conversationId: 42, epoch: 0 }), /base64|not an encoded MLS message/);
       await refused(() => checkWelcome(text), /base64|not an encoded MLS message/);
       await refused(() => applicationEpoch(text, 42), /base64|not an encoded MLS message/);
     }
     // A valid message with bytes after it is not one message.
-    await refused(() => checkWelcome(b64(Buffer.concat([Buffer.from(withWelcome.welcome, "base64"), Buffer.from([1])]))), /not an encoded MLS message/);
+    await refused(
+      () => checkWelcome(b64(Buffer.concat([Buffer.from(withWelcome.welcome, "base64"), Buffer.from([1])]))),
+      /not an encoded MLS message/,
+    );
   });
 
   it("checks a commit's group, epoch and content type, and accepts encrypted (private-message) commits only", async () => {
@@ -67,7 +85,10 @@ describe("MLS wire checks", () => {
     await refused(() => checkCommit(withWelcome.welcome, { conversationId: 42, epoch: 0 }), /mls_welcome message, not an encrypted commit/);
     const publicCommit = await commit(await newGroup(42, await keyPackage(keys, owner)), [], true);
     expect(Buffer.from(publicCommit.commit, "base64").readUInt16BE(2)).toBe(1); // wire format mls_public_message
-    await refused(() => checkCommit(publicCommit.commit, { conversationId: 42, epoch: 0 }), /mls_public_message message, not an encrypted commit/);
+    await refused(
+      () => checkCommit(publicCommit.commit, { conversationId: 42, epoch: 0 }),
+      /mls_public_message message, not an encrypted commit/,
+    );
   });
 
   it("checks welcomes and application messages", async () => {

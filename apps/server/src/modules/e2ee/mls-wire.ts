@@ -1,6 +1,6 @@
 import { deviceIdentity, E2EE_CIPHERSUITE, mlsGroupId } from "@hestia/contracts";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { decodeMlsMessage, getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl, type MLSMessage } from "ts-mls";
+import { type CiphersuiteImpl, decodeMlsMessage, getCiphersuiteFromName, getCiphersuiteImpl, type MLSMessage } from "ts-mls";
 import { verifyKeyPackage } from "ts-mls/keyPackage.js";
 import { AppError } from "../../errors";
 
@@ -92,7 +92,8 @@ export async function checkKeyPackage(b64: string, owner: KeyPackageOwner, field
  */
 export function checkCommit(b64: string, expected: { conversationId: number; epoch: number }, field = "commit"): void {
   const message = decode(b64, field);
-  if (message.wireformat !== "mls_private_message") throw invalid(`${field} is an MLS ${message.wireformat} message, not an encrypted commit`);
+  if (message.wireformat !== "mls_private_message")
+    throw invalid(`${field} is an MLS ${message.wireformat} message, not an encrypted commit`);
   const frame = message.privateMessage;
   if (frame.contentType !== "commit") throw invalid(`${field} is an MLS ${frame.contentType} message, not a commit`);
   if (!sameBytes(frame.groupId, groupIdBytes(expected.conversationId))) throw invalid(`${field} belongs to another MLS group`);

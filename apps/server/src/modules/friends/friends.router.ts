@@ -12,13 +12,7 @@ export const friendsRouter = {
   outgoingRequests: fromContract(friendsContract.outgoingRequests, ({ ctx }) =>
     friends.listOutgoingRequests(ctx.deps, ctx.actor, ctx.request),
   ),
-  acceptRequest: fromContract(friendsContract.acceptRequest, ({ ctx, input }) =>
-    friends.acceptRequest(ctx.deps, ctx.actor, input.id),
-  ),
-  declineRequest: fromContract(friendsContract.declineRequest, ({ ctx, input }) =>
-    friends.declineRequest(ctx.deps, ctx.actor, input.id),
-  ),
-  cancelRequest: fromContract(friendsContract.cancelRequest, ({ ctx, input }) =>
-    friends.cancelRequest(ctx.deps, ctx.actor, input.id),
-  ),
+  acceptRequest: fromContract(friendsContract.acceptRequest, ({ ctx, input }) => friends.acceptRequest(ctx.deps, ctx.actor, input.id)),
+  declineRequest: fromContract(friendsContract.declineRequest, ({ ctx, input }) => friends.declineRequest(ctx.deps, ctx.actor, input.id)),
+  cancelRequest: fromContract(friendsContract.cancelRequest, ({ ctx, input }) => friends.cancelRequest(ctx.deps, ctx.actor, input.id)),
 };

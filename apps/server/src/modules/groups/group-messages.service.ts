@@ -1,9 +1,9 @@
 import type { Message, SendMessage } from "@hestia/contracts";
-import type { Actor, Deps } from "../../deps";
 import { Prisma } from "@hestia/db";
+import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { epochMoved, messageBody } from "../messages/message-body";
-import { GuardRefused, loadHistory, storeAndAnnounce, type HistoryOptions } from "../messages/message-store";
+import { GuardRefused, type HistoryOptions, loadHistory, storeAndAnnounce } from "../messages/message-store";
 import { groupNotFound, requireMember } from "./groups.policy";
 
 const groupRef = (groupId: number) => ({ id: groupId, kind: "GROUP", directKey: null });

@@ -28,10 +28,7 @@ export async function requireMember(db: Db, groupId: number, userId: number): Pr
 
 /** Membership of an encrypted group follows its MLS group, so it changes only with a commit. */
 export const membershipThroughCommits = () =>
-  new AppError(
-    "CONFLICT",
-    "Membership of an encrypted group changes through an MLS commit (POST /e2ee/conversations/{id}/commits)",
-  );
+  new AppError("CONFLICT", "Membership of an encrypted group changes through an MLS commit (POST /e2ee/conversations/{id}/commits)");
 
 export function isAdmin(role: GroupRole): boolean {
   return role === "OWNER" || role === "ADMIN";

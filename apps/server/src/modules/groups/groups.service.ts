@@ -113,7 +113,10 @@ export async function deleteGroup(deps: Deps, actor: Actor, groupId: number): Pr
   if (role !== "OWNER") throw new AppError("FORBIDDEN", "Only the group's owner can delete it");
   const members = await deps.db.membership.findMany({ where: { conversationId: groupId }, select: { userId: true } });
   await deps.db.conversation.delete({ where: { id: groupId } });
-  deps.broadcaster.evictFromGroup(groupId, members.map((m) => m.userId));
+  deps.broadcaster.evictFromGroup(
+    groupId,
+    members.map((m) => m.userId),
+  );
 }
 
 export async function addMember(deps: Deps, actor: Actor, groupId: number, userId: number): Promise<Membership> {

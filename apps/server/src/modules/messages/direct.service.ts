@@ -1,11 +1,11 @@
 import type { Message, SendMessage } from "@hestia/contracts";
-import { isUniqueViolation, Prisma, type Db } from "@hestia/db";
+import { type Db, isUniqueViolation, Prisma } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { areFriends, friendPair } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
 import { epochMoved, messageBody } from "./message-body";
-import { GuardRefused, loadHistory, storeAndAnnounce, type ConversationRef, type HistoryOptions } from "./message-store";
+import { type ConversationRef, GuardRefused, type HistoryOptions, loadHistory, storeAndAnnounce } from "./message-store";
 
 const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 

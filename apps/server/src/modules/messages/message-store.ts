@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HISTORY_DEFAULT_LIMIT, type Message } from "@hestia/contracts";
-import { isTransientConflict, isUniqueViolation, Prisma, type Db } from "@hestia/db";
+import { type Db, isTransientConflict, isUniqueViolation, Prisma } from "@hestia/db";
 import { AppError } from "../../errors";
 
 /** What a stored message is turned into a `Message` with: its conversation's kind and pair key. */

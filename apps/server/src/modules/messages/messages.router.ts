@@ -3,8 +3,6 @@ import { fromContract } from "../../trpc/from-contract";
 import { directHistory, sendDirect } from "./direct.service";
 
 export const messagesRouter = {
-  directHistory: fromContract(messagesContract.directHistory, ({ ctx, input }) =>
-    directHistory(ctx.deps, ctx.actor, input.userId, input),
-  ),
+  directHistory: fromContract(messagesContract.directHistory, ({ ctx, input }) => directHistory(ctx.deps, ctx.actor, input.userId, input)),
   sendDirect: fromContract(messagesContract.sendDirect, ({ ctx, input }) => sendDirect(ctx.deps, ctx.actor, input.userId, input)),
 };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Agent } from "node:https";
-import { applicationDefault, cert, deleteApp, initializeApp, type Credential } from "firebase-admin/app";
-import { getMessaging, type BatchResponse, type MulticastMessage } from "firebase-admin/messaging";
+import { applicationDefault, type Credential, cert, deleteApp, initializeApp } from "firebase-admin/app";
+import { type BatchResponse, getMessaging, type MulticastMessage } from "firebase-admin/messaging";
 import type { PushConfig } from "../../config";
 
 /** What push notifications need from Firebase Cloud Messaging. */
@@ -29,9 +29,15 @@ export function createFirebaseSender(config: NonNullable<PushConfig>, overrides:
   const credential =
     overrides.credential ??
     (serviceAccount
-      ? cert({ projectId: serviceAccount.project_id, clientEmail: serviceAccount.client_email, privateKey: serviceAccount.private_key }, httpAgent)
+      ? cert(
+          { projectId: serviceAccount.project_id, clientEmail: serviceAccount.client_email, privateKey: serviceAccount.private_key },
+          httpAgent,
+        )
       : applicationDefault(httpAgent));
-  const app = initializeApp({ credential, httpAgent, projectId: serviceAccount?.project_id }, `hestia-push-${randomBytes(4).toString("hex")}`);
+  const app = initializeApp(
+    { credential, httpAgent, projectId: serviceAccount?.project_id },
+    `hestia-push-${randomBytes(4).toString("hex")}`,
+  );
   const messaging = getMessaging(app);
   messaging.enableLegacyHttpTransport();
   return {

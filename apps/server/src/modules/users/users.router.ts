@@ -5,16 +5,12 @@ import * as users from "./users.service";
 export const usersRouter = {
   me: fromContract(usersContract.me, ({ ctx }) => users.getById(ctx.deps, ctx.request, ctx.actor.id)),
   deleteMe: fromContract(usersContract.deleteMe, ({ ctx }) => users.deleteAccount(ctx.deps, ctx.actor)),
-  byUsername: fromContract(usersContract.byUsername, ({ ctx, input }) =>
-    users.getByUsername(ctx.deps, ctx.request, input.username),
-  ),
+  byUsername: fromContract(usersContract.byUsername, ({ ctx, input }) => users.getByUsername(ctx.deps, ctx.request, input.username)),
   byId: fromContract(usersContract.byId, ({ ctx, input }) => users.getById(ctx.deps, ctx.request, input.id)),
   setProfilePictureUrl: fromContract(usersContract.setProfilePictureUrl, ({ ctx, input }) =>
     users.setProfilePictureUrl(ctx.deps, ctx.actor, ctx.request, input.profilePictureUrl),
   ),
-  setStatus: fromContract(usersContract.setStatus, ({ ctx, input }) =>
-    users.setStatus(ctx.deps, ctx.actor, ctx.request, input.status),
-  ),
+  setStatus: fromContract(usersContract.setStatus, ({ ctx, input }) => users.setStatus(ctx.deps, ctx.actor, ctx.request, input.status)),
   setFcmToken: fromContract(usersContract.setFcmToken, ({ ctx, input }) => users.addPushToken(ctx.deps, ctx.actor, input.token)),
   removeFcmToken: fromContract(usersContract.removeFcmToken, ({ ctx, input }) => users.removePushToken(ctx.deps, ctx.actor, input.token)),
   setBio: fromContract(usersContract.setBio, ({ ctx, input }) => users.setBio(ctx.deps, ctx.actor, ctx.request, input.bio)),

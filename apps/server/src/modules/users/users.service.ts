@@ -1,12 +1,11 @@
 import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
+import { transact } from "../../transaction";
 import { discardAvatar, setPicture } from "../avatars/avatars.service";
 import { keepSeqsOf } from "../messages/message-store";
-import { transact } from "../../transaction";
 import { profileSelect, toProfile } from "./profile";
 import { usernameKey } from "./username";
 import { userNotFound } from "./users.policy";
-
 
 async function profileWhere(deps: Deps, request: RequestInfo, where: { id: number } | { usernameKey: string }): Promise<Profile> {
   const user = await deps.db.user.findUnique({ where, select: profileSelect });
@@ -22,12 +21,7 @@ export function getByUsername(deps: Deps, request: RequestInfo, username: string
   return profileWhere(deps, request, { usernameKey: usernameKey(username) });
 }
 
-async function updateOwn(
-  deps: Deps,
-  actor: Actor,
-  request: RequestInfo,
-  data: { bio?: string; status?: UserStatus },
-): Promise<Profile> {
+async function updateOwn(deps: Deps, actor: Actor, request: RequestInfo, data: { bio?: string; status?: UserStatus }): Promise<Profile> {
   const user = await deps.db.user.update({ where: { id: actor.id }, data, select: profileSelect });
   return toProfile(user, request.baseUrl);
 }
