@@ -1,22 +1,24 @@
 import { resolve } from "node:path";
 import { createApp } from "./app";
-import { ConfigError, loadConfig } from "./config";
+import { type Config, ConfigError, loadConfig } from "./config";
 import { loadEnvFile } from "./env-file";
 import { createLogger } from "./logger";
+
+/** The configuration, or the process ends listing every bad variable. */
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   const serverDir = resolve(import.meta.dirname, "..");
   const envFile = loadEnvFile([resolve(process.cwd(), ".env"), resolve(serverDir, ".env"), resolve(serverDir, "../../.env")]);
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   if (envFile) logger.info({ file: envFile }, "loaded environment file");
   if (config.jwt.generated) {

@@ -150,5 +150,5 @@ function connectionOptions(url: URL): mariadb.ConnectionConfig {
 }
 
 function quoteIdentifier(name: string): string {
-  return "`" + name.replace(/`/g, "``") + "`";
+  return `\`${name.replace(/`/g, "``")}\``;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { dumpDatabase, type FakeFcm, findSecret, memoryLogger, startFakeFcm, startServer, type TestServer } from "@hestia/server/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as mls from "../src/e2ee/mls";
-import { createClient, type DecryptedMessage, type E2eeStorage, HestiaError, type Message, memoryStorage } from "../src/index";
+import { createClient, type DecryptedMessage, type E2eeStorage, type HestiaError, type Message, memoryStorage } from "../src/index";
 import { fileStorage } from "../src/node";
 import { makeFriends, type SignedIn, signUp } from "./setup";
 

@@ -32,7 +32,7 @@ export function createExpressApp(deps: Deps): Express {
   app.use(express.json({ limit: config.bodyLimit }));
 
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
-  app.get("/openapi.json", (req, res) => {
+  app.get("/openapi.json", (_req, res) => {
     openApiDocument ??= buildOpenApiDocument(config.publicUrl ?? "/", API_VERSION);
     res.json(openApiDocument);
   });

@@ -36,17 +36,18 @@ export function createSocketServer(
     serveClient: false,
     maxHttpBufferSize: 1_000_000,
   });
-  io.use(async (socket, next) => {
+  const authenticate = async (socket: HestiaSocket) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === "string" ? auth.token : bearerToken(socket.handshake.headers.authorization);
-    if (!token) return next(connectError(new AppError("UNAUTHORIZED", "Missing token: connect with { auth: { token } }")));
-    try {
-      socket.data.actor = await deps.tokens.authenticate(token);
-      await socket.join(userRoom(socket.data.actor.id));
-      next();
-    } catch (error) {
-      next(connectError(toAppError(error)));
-    }
+    if (!token) throw new AppError("UNAUTHORIZED", "Missing token: connect with { auth: { token } }");
+    socket.data.actor = await deps.tokens.authenticate(token);
+    await socket.join(userRoom(socket.data.actor.id));
+  };
+  io.use((socket, next) => {
+    authenticate(socket).then(
+      () => next(),
+      (error: unknown) => next(connectError(toAppError(error))),
+    );
   });
   return io;
 }

@@ -9,7 +9,10 @@ function errorResponses(endpoint: Endpoint): Record<number, string> {
   if (endpoint.auth) codes.push("UNAUTHORIZED", "TOKEN_EXPIRED");
   if (endpoint.method !== "GET" && endpoint.method !== "DELETE") codes.push("BAD_REQUEST", "UNSUPPORTED_MEDIA_TYPE");
   const byStatus: Record<number, ErrorCode[]> = {};
-  for (const code of new Set(codes)) (byStatus[errorStatus[code]] ??= []).push(code);
+  for (const code of new Set(codes)) {
+    const status = errorStatus[code];
+    byStatus[status] = [...(byStatus[status] ?? []), code];
+  }
   return Object.fromEntries(Object.entries(byStatus).map(([status, list]) => [status, list.join(" | ")]));
 }
 

@@ -59,7 +59,7 @@ export class DeviceStore {
   }
 
   async deleteConversation(conversationId: number): Promise<void> {
-    await this.#storage.delete(this.#prefix + `conversation.${conversationId}`);
+    await this.#storage.delete(`${this.#prefix}conversation.${conversationId}`);
   }
 
   /** Reads the key-package records, lets `change` modify them, and writes them back; one change at a time. */
@@ -75,8 +75,8 @@ export class DeviceStore {
   /** Deletes everything of this device: its keys, key packages and conversations. */
   async forget(device: DeviceRecord): Promise<void> {
     for (const conversationId of device.conversations) await this.deleteConversation(conversationId);
-    await this.#storage.delete(this.#prefix + "keyPackages");
-    await this.#storage.delete(this.#prefix + "device");
+    await this.#storage.delete(`${this.#prefix}keyPackages`);
+    await this.#storage.delete(`${this.#prefix}device`);
   }
 
   async #load<T>(key: string): Promise<T | undefined> {

@@ -3,8 +3,8 @@ export function createEmitter<Events extends object>() {
   const handlers = new Map<keyof Events, Set<(payload: never) => void>>();
   return {
     on<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): () => void {
-      let set = handlers.get(event);
-      if (!set) handlers.set(event, (set = new Set()));
+      const set = handlers.get(event) ?? new Set();
+      handlers.set(event, set);
       set.add(handler as (payload: never) => void);
       return () => set.delete(handler as (payload: never) => void);
     },

@@ -329,7 +329,10 @@ export class Realtime {
   }
 
   #deliver(conversation: Conversation, message: Message): void {
-    if (conversation.kind === "group") return this.#events.emit("newGroupMessage", message);
+    if (conversation.kind === "group") {
+      this.#events.emit("newGroupMessage", message);
+      return;
+    }
     this.#events.emit("newDM", message);
     if (message.userId !== this.#selfId) {
       this.#events.emit("dmNotification", { ...message, senderId: message.userId, senderUsername: message.username });

@@ -32,7 +32,8 @@ export async function login(deps: Deps, request: RequestInfo, input: { username:
     where: { usernameKey: key },
     select: { id: true, username: true, tokenVersion: true, passwordHash: true },
   });
-  const valid = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
+  // Without an account, a dummy hash is still verified so that the answer takes as long either way.
+  const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !valid) throw new AppError("INVALID_CREDENTIALS", "Wrong username or password");
   await deps.authLimiter.reset("login", key);
   return { user: { id: user.id, username: user.username }, token: deps.tokens.issue(user) };

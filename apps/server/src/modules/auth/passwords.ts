@@ -21,7 +21,8 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 let dummyHash: Promise<string> | undefined;
 
 /** Spends the time of a real check, so that unknown usernames cannot be told apart by timing. */
-export async function verifyAgainstDummy(password: string): Promise<void> {
+export async function verifyAgainstDummy(password: string): Promise<false> {
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
   await verifyPassword(await dummyHash, password);
+  return false;
 }

@@ -31,7 +31,7 @@ async function conversationView(db: Db, actorId: number, conversationId: number)
       },
     },
   });
-  if (!row || !row.memberships.some((member) => member.userId === actorId)) throw conversationNotFound();
+  if (!row?.memberships.some((member) => member.userId === actorId)) throw conversationNotFound();
   const target = conversationTarget(row, actorId);
   return {
     conversationId: row.id,

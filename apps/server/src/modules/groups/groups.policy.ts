@@ -22,7 +22,7 @@ export async function requireMember(db: Db, groupId: number, userId: number): Pr
     where: { conversationId_userId: { conversationId: groupId, userId } },
     select: { conversationId: true, role: true, conversation: { select: { kind: true, encrypted: true } } },
   });
-  if (!membership || membership.conversation.kind !== "GROUP") throw groupNotFound();
+  if (membership?.conversation.kind !== "GROUP") throw groupNotFound();
   return { conversationId: membership.conversationId, role: membership.role as GroupRole, encrypted: membership.conversation.encrypted };
 }
 
