@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { IdSchema, TimestampSchema } from "./common";
-import { ErrorBodySchema, ErrorCodeSchema } from "./errors";
+import { type ErrorBody, ErrorBodySchema, ErrorCodeSchema } from "./errors";
 import { historyQuery, MessageSchema, sendMessage } from "./messages";
 import { UserStatusSchema } from "./users";
 
@@ -87,3 +87,27 @@ export const serverEvents = {
 
 export type ClientEvents = typeof clientEvents;
 export type ServerEvents = typeof serverEvents;
+
+/** What a server → client event carries. */
+export type ServerEventPayload<K extends keyof ServerEvents> = z.output<ServerEvents[K]["payload"]>;
+/** What a client → server event carries (before the server applies defaults). */
+export type ClientEventPayload<K extends keyof ClientEvents> = z.input<ClientEvents[K]["payload"]>;
+/** What a successful acknowledgement of a client → server event carries. */
+export type ClientEventAck<K extends keyof ClientEvents> = z.output<ClientEvents[K]["ack"]>;
+
+/**
+ * Every server → client event as Socket.IO's typed-event map: a client's `Socket<ServerToClientEvents,
+ * ClientToServerEvents>` listens with these, a server's emits with them.
+ */
+export type ServerToClientEvents = { [K in keyof ServerEvents]: (payload: ServerEventPayload<K>) => void };
+
+/** Every client → server event as Socket.IO's typed-event map: the payload, then the acknowledgement callback. */
+export type ClientToServerEvents = {
+  [K in keyof ClientEvents]: (payload: ClientEventPayload<K>, ack: (response: ClientEventAck<K> | ErrorBody) => void) => void;
+};
+
+/**
+ * Client → server events as a server receives them: untrusted arguments, each payload parsed against
+ * its schema before use.
+ */
+export type UntrustedClientToServerEvents = { [K in keyof ClientEvents]: (...args: unknown[]) => void };

@@ -1,4 +1,4 @@
-import type { ClientEvents, CreateGroupSchema, HistoryQuerySchema, UpdateGroupSchema } from "@hestia/contracts";
+import type { ClientEventAck, ClientEvents, CreateGroupSchema, HistoryQuerySchema, UpdateGroupSchema } from "@hestia/contracts";
 import type { z } from "zod";
 
 /** Flattens an intersection so editors show one object type. */
@@ -28,7 +28,7 @@ export type AvatarInput = Blob | Uint8Array | string | null;
 /** What a client → server socket event carries. */
 export type EventPayload<E extends keyof ClientEvents> = Params<ClientEvents[E]["payload"], "limit">;
 /** What a successful acknowledgement of a socket event carries. */
-export type EventAck<E extends keyof ClientEvents> = z.output<ClientEvents[E]["ack"]>;
+export type EventAck<E extends keyof ClientEvents> = ClientEventAck<E>;
 
 export type SendDMInput = SendInput & { toId: number };
 export type SendGroupMessageInput = SendInput & { groupId: number };

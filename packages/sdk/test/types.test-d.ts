@@ -37,3 +37,15 @@ describe("inferred types", () => {
     >();
   });
 });
+
+describe("one socket event map, from the contract", () => {
+  it("types both sides of every event", () => {
+    type Listen = import("@hestia/contracts").ServerToClientEvents;
+    type Emit = import("@hestia/contracts").ClientToServerEvents;
+    expectTypeOf<Parameters<Listen["newDM"]>[0]>().toEqualTypeOf<Message>();
+    expectTypeOf<Parameters<Listen["presence"]>[0]>().toEqualTypeOf<Presence>();
+    expectTypeOf<Parameters<Parameters<Emit["sendDM"]>[1]>[0]>().toExtend<Message | import("@hestia/contracts").ErrorBody>();
+    expectTypeOf<keyof Listen>().toEqualTypeOf<keyof import("@hestia/contracts").ServerEvents>();
+    expectTypeOf<keyof Emit>().toEqualTypeOf<keyof import("@hestia/contracts").ClientEvents>();
+  });
+});

@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from "node:http";
-import type { ClientEvents, ServerEvents } from "@hestia/contracts";
+import type { ServerToClientEvents, UntrustedClientToServerEvents } from "@hestia/contracts";
 import { Server, type Socket } from "socket.io";
-import type { z } from "zod";
 import type { Config } from "../config";
 import type { Actor } from "../deps";
 import { AppError, toAppError } from "../errors";
@@ -12,13 +11,9 @@ export interface SocketData {
   actor: Actor;
 }
 
-/** Server → client events, typed from the contract. */
-export type ServerToClientEvents = { [K in keyof ServerEvents]: (payload: z.input<ServerEvents[K]["payload"]>) => void };
-/** Client → server events; their arguments are untrusted and parsed by defineHandler. */
-export type ClientToServerEvents = { [K in keyof ClientEvents]: (...args: unknown[]) => void };
-
-export type HestiaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type HestiaSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+// Incoming arguments are untrusted (defineHandler parses them); outgoing events are typed by the contract.
+export type HestiaServer = Server<UntrustedClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HestiaSocket = Socket<UntrustedClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** An Error whose `data` carries `{ error, code }` to the client's `connect_error` handler. */
 function connectError(appError: AppError): Error {

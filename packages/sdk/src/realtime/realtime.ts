@@ -1,6 +1,13 @@
-import type { ClientEvents, DmNotification, Message, Presence, ServerEvents, SocketErrorEvent } from "@hestia/contracts";
+import type {
+  ClientEvents,
+  ClientToServerEvents,
+  DmNotification,
+  Message,
+  Presence,
+  ServerEventPayload,
+  ServerToClientEvents,
+} from "@hestia/contracts";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import type { z } from "zod";
 import { HestiaError, isErrorBody } from "../errors";
 import { type RetryOptions, sendIdempotent } from "../idempotency";
 import type { DMHistoryQuery, EventAck, EventPayload, GroupHistoryQuery, SendDMInput, SendGroupMessageInput } from "../types";
@@ -26,14 +33,17 @@ export interface RealtimeEvents {
   /** After a reconnect, every followed conversation was read up to date; `messages` were delivered from history. */
   caughtUp: { messages: number };
   /** An MLS commit was accepted in a conversation of yours (`client.e2ee` handles it). */
-  e2eeCommit: z.output<ServerEvents["e2eeCommit"]["payload"]>;
+  e2eeCommit: ServerEventPayload<"e2eeCommit">;
   /** Devices of yours were added to a conversation's MLS group (`client.e2ee` handles it). */
-  e2eeWelcome: z.output<ServerEvents["e2eeWelcome"]["payload"]>;
+  e2eeWelcome: ServerEventPayload<"e2eeWelcome">;
   /** A user you share a conversation with added or removed a device (`client.e2ee` handles it). */
-  e2eeDevices: z.output<ServerEvents["e2eeDevices"]["payload"]>;
+  e2eeDevices: ServerEventPayload<"e2eeDevices">;
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;
+
+/** The Socket.IO client socket, typed by the contract's event maps. */
+type HestiaClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 type EventName = keyof ClientEvents;
 
@@ -76,7 +86,7 @@ export class Realtime {
       return code === "NOT_FOUND" || code === "FORBIDDEN" ? "stop" : "retry";
     },
   });
-  #socket: Socket | undefined;
+  #socket: HestiaClientSocket | undefined;
   #connecting: Promise<void> | undefined;
   /** Rejects the connection attempt under way, if any (used by disconnect()). */
   #abortOpen: ((error: HestiaError) => void) | undefined;
@@ -195,7 +205,7 @@ export class Realtime {
     if (aborted) throw aborted;
     this.#adoptAccount(selfId, token);
     const { origin, pathname } = new URL(this.#session.baseUrl);
-    const socket = io(origin, {
+    const socket: HestiaClientSocket = io(origin, {
       path: `${pathname.replace(/\/+$/, "")}/socket.io`,
       // WebSocket first: it needs no sticky sessions behind a load balancer; long-polling is the fallback.
       transports: ["websocket", "polling"],
@@ -236,7 +246,7 @@ export class Realtime {
     this.#hasConnected = false;
   }
 
-  #wire(socket: Socket): void {
+  #wire(socket: HestiaClientSocket): void {
     socket.on("connect", () => {
       const reconnected = this.#hasConnected;
       this.#hasConnected = true;
@@ -267,24 +277,24 @@ export class Realtime {
       this.disconnect();
       this.#events.emit("error", connectError(error));
     });
-    socket.on("newDM", (message: Message) => {
+    socket.on("newDM", (message) => {
       const otherId = message.userId === this.#selfId ? message.recipientId : message.userId;
       if (otherId !== undefined) this.#feeds.receive({ kind: "dm", otherId }, message);
     });
-    socket.on("newGroupMessage", (message: Message) => {
+    socket.on("newGroupMessage", (message) => {
       if (message.groupId !== undefined && this.#groups.has(message.groupId)) {
         this.#feeds.receive({ kind: "group", groupId: message.groupId }, message);
       }
     });
-    socket.on("presence", (presence: Presence) => this.#events.emit("presence", presence));
-    socket.on("e2eeCommit", (event: RealtimeEvents["e2eeCommit"]) => this.#events.emit("e2eeCommit", event));
-    socket.on("e2eeWelcome", (event: RealtimeEvents["e2eeWelcome"]) => this.#events.emit("e2eeWelcome", event));
-    socket.on("e2eeDevices", (event: RealtimeEvents["e2eeDevices"]) => this.#events.emit("e2eeDevices", event));
-    socket.on("session", ({ serverTime }: { serverTime: string }) => {
+    socket.on("presence", (presence) => this.#events.emit("presence", presence));
+    socket.on("e2eeCommit", (event) => this.#events.emit("e2eeCommit", event));
+    socket.on("e2eeWelcome", (event) => this.#events.emit("e2eeWelcome", event));
+    socket.on("e2eeDevices", (event) => this.#events.emit("e2eeDevices", event));
+    socket.on("session", ({ serverTime }) => {
       // Kept across automatic reconnects: conversations first seen later are read from this point.
       this.#since ??= Date.parse(serverTime) - CLOCK_SKEW_MS;
     });
-    socket.on("error", (event: SocketErrorEvent) => {
+    socket.on("error", (event) => {
       const error = HestiaError.fromBody(event);
       this.#events.emit("error", new HestiaError(error.status, error.code, error.message, { event: event.event }));
     });
@@ -294,7 +304,7 @@ export class Realtime {
    * After each (re)connection: check the account if the token changed, rejoin groups (so nothing new
    * is missed), then read what every followed conversation missed.
    */
-  async #resync(socket: Socket): Promise<void> {
+  async #resync(socket: HestiaClientSocket): Promise<void> {
     const live = () => this.#socket === socket && socket.connected;
     const token = this.#session.getToken();
     if (token !== this.#checkedToken) this.#adoptAccount(await this.#session.selfId(), token);
@@ -355,7 +365,9 @@ export class Realtime {
     const timeoutMs = this.#options.ackTimeoutMs ?? 10_000;
     let response: unknown;
     try {
-      response = await socket.timeout(timeoutMs).emitWithAck(event, payload);
+      // TypeScript cannot index Socket.IO's argument tuples with a generic event name; this method's
+      // signature already checks `payload` against the same contract.
+      response = await (socket.timeout(timeoutMs) as unknown as AckEmitter).emitWithAck(event, payload);
     } catch {
       throw new HestiaError(0, "TIMEOUT", `No answer to ${event} within ${timeoutMs} ms`);
     }
@@ -363,6 +375,8 @@ export class Realtime {
     return response as EventAck<E>;
   }
 }
+
+type AckEmitter = { emitWithAck(event: string, payload: unknown): Promise<unknown> };
 
 /** Allowance for server processes whose clocks differ a little. */
 const CLOCK_SKEW_MS = 2_000;
