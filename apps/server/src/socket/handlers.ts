@@ -1,7 +1,7 @@
 import type { Deps } from "../deps";
-import { groupHistory, sendGroupMessage } from "../modules/groups/group-messages.service";
 import { requireMember } from "../modules/groups/groups.policy";
-import { directHistory, sendDirect } from "../modules/messages/direct.service";
+import { directHistory, sendDirect } from "../modules/messages/direct-messages.service";
+import { groupHistory, sendGroupMessage } from "../modules/messages/group-messages.service";
 import { defineHandler } from "./define-handler";
 import type { HestiaSocket } from "./io";
 import { groupRoom } from "./rooms";

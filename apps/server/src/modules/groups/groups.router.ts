@@ -1,6 +1,6 @@
 import { groupsContract } from "@hestia/contracts";
 import { fromContract } from "../../trpc/from-contract";
-import { groupHistory, sendGroupMessage } from "./group-messages.service";
+import { groupHistory, sendGroupMessage } from "../messages/group-messages.service";
 import * as groups from "./groups.service";
 
 export const groupsRouter = {

@@ -1,6 +1,6 @@
 import { messagesContract } from "@hestia/contracts";
 import { fromContract } from "../../trpc/from-contract";
-import { directHistory, sendDirect } from "./direct.service";
+import { directHistory, sendDirect } from "./direct-messages.service";
 
 export const messagesRouter = {
   directHistory: fromContract(messagesContract.directHistory, ({ ctx, input }) => directHistory(ctx.deps, ctx.actor, input.userId, input)),

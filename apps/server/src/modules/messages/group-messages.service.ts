@@ -2,9 +2,9 @@ import type { Message, SendMessage } from "@hestia/contracts";
 import { Prisma } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
-import { epochMoved, messageBody } from "../messages/message-body";
-import { GuardRefused, type HistoryOptions, loadHistory, storeAndAnnounce } from "../messages/message-store";
-import { groupNotFound, requireMember } from "./groups.policy";
+import { groupNotFound, requireMember } from "../groups/groups.policy";
+import { epochMoved, messageBody } from "./message-body";
+import { GuardRefused, type HistoryOptions, loadHistory, storeAndAnnounce } from "./message-store";
 
 const groupRef = (groupId: number) => ({ id: groupId, kind: "GROUP", directKey: null });
 
