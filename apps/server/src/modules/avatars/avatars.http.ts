@@ -32,48 +32,40 @@ export function avatarRoutes(deps: Deps): Router {
 
   const multipartOnly: RequestHandler = (req, _res, next) => next(req.is("multipart/form-data") ? undefined : "route");
   // The token is checked before the body is read: nobody uploads 5 MB without an account.
+  // (Express 5 passes a rejected handler's error on to the error middleware by itself.)
   const authenticate: RequestHandler = async (req, res, next) => {
-    try {
-      res.locals.actor = await deps.tokens.requireActor(contextFromRequest(deps, req).token);
-      next();
-    } catch (error) {
-      next(error);
-    }
+    res.locals.actor = await deps.tokens.requireActor(contextFromRequest(deps, req).token);
+    next();
   };
 
-  router.patch("/users/profile-picture", multipartOnly, authenticate, upload.single("avatar"), async (req: Request, res, next) => {
-    try {
-      const { request } = contextFromRequest(deps, req);
-      const actor = res.locals.actor;
-      if (req.file) return res.json(await uploadAvatar(deps, actor, request, req.file.buffer));
-      const fields = (req.body ?? {}) as Record<string, unknown>;
-      if (!("profilePictureUrl" in fields)) {
-        throw new AppError("BAD_REQUEST", 'Send an image file in the "avatar" field, or a "profilePictureUrl"');
-      }
-      const parsed = contract.users.setProfilePictureUrl.input.safeParse({ profilePictureUrl: fields.profilePictureUrl || null });
-      if (!parsed.success) throw validationError(parsed.error.issues);
-      res.json(await setProfilePictureUrl(deps, actor, request, parsed.data.profilePictureUrl));
-    } catch (error) {
-      next(error);
+  router.patch("/users/profile-picture", multipartOnly, authenticate, upload.single("avatar"), async (req: Request, res) => {
+    const { request } = contextFromRequest(deps, req);
+    const actor = res.locals.actor;
+    if (req.file) {
+      res.json(await uploadAvatar(deps, actor, request, req.file.buffer));
+      return;
     }
+    const fields = (req.body ?? {}) as Record<string, unknown>;
+    if (!("profilePictureUrl" in fields)) {
+      throw new AppError("BAD_REQUEST", 'Send an image file in the "avatar" field, or a "profilePictureUrl"');
+    }
+    const parsed = contract.users.setProfilePictureUrl.input.safeParse({ profilePictureUrl: fields.profilePictureUrl || null });
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    res.json(await setProfilePictureUrl(deps, actor, request, parsed.data.profilePictureUrl));
   });
   router.use("/users/profile-picture", multerErrors);
 
   router.get("/uploads/avatars/:filename", async (req, res, next) => {
-    try {
-      const file = await deps.avatars.open(req.params.filename);
-      if (!file) return next();
-      const extension = req.params.filename.split(".").pop() as ProcessedAvatar["extension"];
-      res.setHeader("Content-Type", avatarContentType[extension]);
-      res.setHeader("Content-Length", String(file.size));
-      res.setHeader("X-Content-Type-Options", "nosniff");
-      // Names are random and never reused: the file at a name never changes.
-      res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
-      res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
-      await pipeline(file.stream, res);
-    } catch (error) {
-      next(error);
-    }
+    const file = await deps.avatars.open(req.params.filename);
+    if (!file) return next();
+    const extension = req.params.filename.split(".").pop() as ProcessedAvatar["extension"];
+    res.setHeader("Content-Type", avatarContentType[extension]);
+    res.setHeader("Content-Length", String(file.size));
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    // Names are random and never reused: the file at a name never changes.
+    res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+    await pipeline(file.stream, res);
   });
   return router;
 }
