@@ -12,6 +12,13 @@ export interface Timing {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `array[index]`, which must exist: a missing element is a bug in the benchmark. */
+export function at<T>(array: readonly T[], index: number): T {
+  const value = array[index];
+  if (value === undefined) throw new Error(`no element ${index} of ${array.length}`);
+  return value;
+}
+
 /** Opens `auths.length` sockets, at most `concurrency` handshakes at a time; resolves with them and the time it took. */
 export async function connectAll(url: string, auths: Auth[], concurrency = 200): Promise<{ sockets: Socket[]; ms: number }> {
   const sockets: Socket[] = new Array(auths.length);
@@ -20,7 +27,7 @@ export async function connectAll(url: string, auths: Auth[], concurrency = 200):
   const worker = async () => {
     while (next < auths.length) {
       const index = next++;
-      const socket = io(url, { auth: auths[index]!, transports: ["websocket"], reconnection: false, forceNew: true });
+      const socket = io(url, { auth: at(auths, index), transports: ["websocket"], reconnection: false, forceNew: true });
       await new Promise<void>((resolve, reject) => {
         socket.once("connect", () => resolve());
         socket.once("connect_error", (error) => reject(error));
@@ -46,9 +53,9 @@ export function emitAck(socket: Socket, event: string, payload: unknown): Promis
  * counted where they arrive (`count` decides which received events are deliveries); only those during
  * the measured window count. Returns deliveries/s and acknowledged sends/s.
  */
-export async function closedLoop(options: {
+export async function closedLoop<Payload>(options: {
   senders: { socket: Socket; send: () => [string, unknown] }[];
-  receivers: { socket: Socket; event: string; count: (payload: any) => number }[];
+  receivers: { socket: Socket; event: string; count: (payload: Payload) => number }[];
   window: number;
   timing: Timing;
 }): Promise<{ deliveriesPerSecond: number; acksPerSecond: number }> {
@@ -57,7 +64,7 @@ export async function closedLoop(options: {
   let deliveries = 0;
   let acks = 0;
   for (const { socket, event, count } of options.receivers) {
-    socket.on(event, (payload) => {
+    socket.on(event, (payload: Payload) => {
       if (measuring) deliveries += count(payload);
     });
   }
@@ -87,16 +94,16 @@ export async function closedLoop(options: {
  * its send time); latency is measured on this process's clock from send to receipt. Returns the 99th
  * percentile and the median in ms.
  */
-export async function openLoopLatency(options: {
+export async function openLoopLatency<Payload>(options: {
   senders: { socket: Socket; send: (stamp: string) => [string, unknown] }[];
-  receivers: { socket: Socket; event: string; stamp: (payload: any) => string | undefined }[];
+  receivers: { socket: Socket; event: string; stamp: (payload: Payload) => string | undefined }[];
   ratePerSecond: number;
   timing: Timing;
 }): Promise<{ p99: number; p50: number; samples: number }> {
   let measuring = false;
   const latencies: number[] = [];
   for (const { socket, event, stamp } of options.receivers) {
-    socket.on(event, (payload) => {
+    socket.on(event, (payload: Payload) => {
       const sent = stamp(payload);
       if (measuring && sent !== undefined) latencies.push(performance.now() - Number(sent));
     });
@@ -109,7 +116,7 @@ export async function openLoopLatency(options: {
     credit += perTick;
     while (credit >= 1) {
       credit -= 1;
-      const sender = options.senders[turn++ % options.senders.length]!;
+      const sender = at(options.senders, turn++ % options.senders.length);
       const [event, payload] = sender.send(String(performance.now()));
       sender.socket.emit(event, payload, () => {});
     }
@@ -122,8 +129,8 @@ export async function openLoopLatency(options: {
   await sleep(500);
   for (const { socket, event } of options.receivers) socket.off(event);
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { p99: at(0.99), p50: at(0.5), samples: latencies.length };
+  const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return { p99: quantile(0.99), p50: quantile(0.5), samples: latencies.length };
 }
 
 /** HTTP GETs from `concurrency` keep-alive connections until the time is up; returns successful requests/s. */
@@ -173,5 +180,5 @@ export async function rssKb(pid: number): Promise<number> {
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 ? at(sorted, middle) : (at(sorted, middle - 1) + at(sorted, middle)) / 2;
 }

@@ -7,7 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { createDeployment, type ServerProcess, startServerProcess } from "@hestia/server/testing";
 import type { Socket } from "socket.io-client";
-import { type Auth, closeAll, closedLoop, connectAll, emitAck, httpLoad, median, openLoopLatency, rssKb, type Timing } from "./load";
+import { type Auth, at, closeAll, closedLoop, connectAll, emitAck, httpLoad, median, openLoopLatency, rssKb, type Timing } from "./load";
 import { type Seeded, seed } from "./seed";
 import { rawInsertRate } from "./sqlite-baseline";
 
@@ -60,7 +60,7 @@ async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<number>((resolvePort, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       const match = /relay listening on (\d+)/.exec(chunk.toString());
       if (match) resolvePort(Number(match[1]));
     });
@@ -73,7 +73,9 @@ async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
 async function startApp(flavour: "sqlite" | "mariadb") {
   const secret = randomBytes(32).toString("hex");
   const deployment = createDeployment({ NODE_ENV: "production", JWT_SECRET: secret, LOG_LEVEL: "info" }, flavour);
-  const seeded = await seed(deployment.database.url, deployment.env.DATA_DIR!, secret, {
+  const dataDir = deployment.env.DATA_DIR;
+  if (!dataDir) throw new Error("the deployment has no DATA_DIR");
+  const seeded = await seed(deployment.database.url, dataDir, secret, {
     users: Math.max(settings.idle, settings.pairs * 2, settings.groups * 10),
     pairs: settings.pairs,
     groups: settings.groups,
@@ -101,11 +103,11 @@ async function dmThroughput(side: Side, seeded: Seeded, timing: Timing) {
   );
   try {
     const senders = seeded.pairs.map(([, receiver], i) => ({
-      socket: sockets[2 * i]!,
+      socket: at(sockets, 2 * i),
       send: (): [string, unknown] => ["sendDM", { toId: receiver.id, content: "benchmark message" }],
     }));
     const receivers = seeded.pairs.map(([sender], i) => ({
-      socket: sockets[2 * i + 1]!,
+      socket: at(sockets, 2 * i + 1),
       event: "newDM",
       count: (message: { userId: number }) => (message.userId === sender.id ? 1 : 0),
     }));
@@ -123,13 +125,13 @@ async function groupThroughput(side: Side, seeded: Seeded, timing: Timing) {
     members.map(({ member }) => side.auth(member)),
   );
   try {
-    await Promise.all(members.map(({ groupId }, i) => emitAck(sockets[i]!, "joinGroup", { groupId })));
+    await Promise.all(members.map(({ groupId }, i) => emitAck(at(sockets, i), "joinGroup", { groupId })));
     const senders = members.map(({ groupId }, i) => ({
-      socket: sockets[i]!,
+      socket: at(sockets, i),
       send: (): [string, unknown] => ["sendGroupMessage", { groupId, content: "benchmark group message" }],
     }));
     const receivers = members.map(({ member }, i) => ({
-      socket: sockets[i]!,
+      socket: at(sockets, i),
       event: "newGroupMessage",
       count: (message: { userId: number }) => (message.userId === member.id ? 0 : 1),
     }));
@@ -147,11 +149,11 @@ async function dmLatency(side: Side, seeded: Seeded, ratePerSecond: number, timi
   );
   try {
     const senders = seeded.pairs.map(([, receiver], i) => ({
-      socket: sockets[2 * i]!,
+      socket: at(sockets, 2 * i),
       send: (stamp: string): [string, unknown] => ["sendDM", { toId: receiver.id, content: stamp }],
     }));
     const receivers = seeded.pairs.map(([sender], i) => ({
-      socket: sockets[2 * i + 1]!,
+      socket: at(sockets, 2 * i + 1),
       event: "newDM",
       stamp: (message: { userId: number; content: string }) => (message.userId === sender.id ? message.content : undefined),
     }));
@@ -163,7 +165,8 @@ async function dmLatency(side: Side, seeded: Seeded, ratePerSecond: number, timi
 
 /** 10,000 (quick: 500) authenticated sockets held open: drops, server memory per socket, connects/s. */
 async function idleConnections(server: ServerProcess, seeded: Seeded) {
-  const pid = server.child.pid!;
+  const pid = server.child.pid;
+  if (pid === undefined) throw new Error("the server process has no pid");
   const before = await rssKb(pid);
   const users = seeded.users.slice(0, settings.idle);
   const { sockets, ms } = await connectAll(
@@ -193,7 +196,7 @@ function record(
   detail?: Record<string, number>,
 ) {
   const ratio = baseline ? value / baseline : null;
-  results[name] = {
+  const result: Result = {
     value: round(value),
     unit,
     baseline: baseline === null ? null : round(baseline),
@@ -202,9 +205,8 @@ function record(
     met: check && ratio !== null ? check(ratio) : null,
     ...(detail ? { detail: Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, round(v)])) } : {}),
   };
-  log(
-    `${name}: ${results[name]!.value} ${unit}${baseline === null ? "" : ` vs ${results[name]!.baseline} (ratio ${results[name]!.ratio}, target ${target})`}`,
-  );
+  results[name] = result;
+  log(`${name}: ${result.value} ${unit}${baseline === null ? "" : ` vs ${result.baseline} (ratio ${result.ratio}, target ${target})`}`);
 }
 
 function round(value: number, digits = 1): number {

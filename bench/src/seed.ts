@@ -1,5 +1,6 @@
 import { createDb, migrate, parseDatabaseUrl } from "@hestia/db";
 import { createTokenService } from "@hestia/server";
+import { at } from "./load";
 
 export interface BenchUser {
   id: number;
@@ -42,7 +43,7 @@ export async function seed(
     const users = rows.map(({ id }) => ({ id, token: tokens.issue({ id, tokenVersion: 0 }) }));
 
     const pairs: [BenchUser, BenchUser][] = [];
-    for (let i = 0; i < counts.pairs; i++) pairs.push([users[2 * i]!, users[2 * i + 1]!]);
+    for (let i = 0; i < counts.pairs; i++) pairs.push([at(users, 2 * i), at(users, 2 * i + 1)]);
     await db.friendship.createMany({
       data: pairs.map(([a, b]) => ({ userLowId: Math.min(a.id, b.id), userHighId: Math.max(a.id, b.id) })),
     });
@@ -50,22 +51,22 @@ export async function seed(
     const groups: Seeded["groups"] = [];
     for (let g = 0; g < counts.groups; g++) {
       const members = users.slice(g * 10, g * 10 + 10);
-      const group = await db.conversation.create({ data: { kind: "GROUP", name: `bench group ${g + 1}`, createdById: members[0]!.id } });
+      const group = await db.conversation.create({ data: { kind: "GROUP", name: `bench group ${g + 1}`, createdById: at(members, 0).id } });
       await db.membership.createMany({
         data: members.map((member, index) => ({ conversationId: group.id, userId: member.id, role: index === 0 ? "OWNER" : "MEMBER" })),
       });
       groups.push({ id: group.id, members });
     }
-    const historyGroup = groups[0]!;
+    const historyGroup = at(groups, 0);
     await db.message.createMany({
       data: Array.from({ length: 200 }, (_, i) => ({
         conversationId: historyGroup.id,
         seq: i + 1,
-        senderId: historyGroup.members[i % 10]!.id,
+        senderId: at(historyGroup.members, i % 10).id,
         content: `history message ${i + 1} `.repeat(4),
       })),
     });
-    return { users, pairs, groups, history: { groupId: historyGroup.id, member: historyGroup.members[1]! } };
+    return { users, pairs, groups, history: { groupId: historyGroup.id, member: at(historyGroup.members, 1) } };
   } finally {
     await db.$disconnect();
   }

@@ -3,9 +3,8 @@ import { clientEvents } from "@hestia/contracts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { befriend, collect, connect, emitAck, eventually, registerUser, startServer, type TestServer } from "./helpers";
 
-const deep: Record<string, unknown> = {};
-let cursor = deep;
-for (let i = 0; i < 200; i++) cursor = (cursor.next = {}) as Record<string, unknown>;
+let deep: Record<string, unknown> = {};
+for (let i = 0; i < 200; i++) deep = { next: deep };
 
 const garbage: unknown[] = [
   undefined,

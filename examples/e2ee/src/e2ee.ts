@@ -52,7 +52,8 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
       });
     });
     const sent = await sender.client.e2ee.sendDM(recipient.user.id, options.text);
-    const stored = (await sender.client.dms.history(recipient.user.id, { limit: 10 })).find((message) => message.id === sent.id)!;
+    const stored = (await sender.client.dms.history(recipient.user.id, { limit: 10 })).find((message) => message.id === sent.id);
+    if (!stored) throw new Error("the sent message is not in the history");
     return { received: await received, stored, safetyNumber: await sender.client.e2ee.safetyNumber(recipient.user.id) };
   } finally {
     sender.client.realtime.disconnect();

@@ -16,7 +16,7 @@ console.log(`${received.sender.username}'s device #${received.sender.deviceId} �
 console.log("what the server stored and plain clients read:", {
   encrypted: stored.encrypted,
   content: stored.content,
-  ciphertext: `${stored.ciphertext!.slice(0, 32)}… (${stored.ciphertext!.length} base64 characters)`,
+  ciphertext: `${stored.ciphertext?.slice(0, 32)}… (${stored.ciphertext?.length} base64 characters)`,
 });
 console.log(`safety number (compare with bob's): ${safetyNumber}`);
 console.log(`device keys are kept in ${keysDir}`);

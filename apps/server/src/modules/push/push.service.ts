@@ -89,11 +89,13 @@ export function createPushService(deps: { db: Db; logger: Logger; broadcaster: B
       const batch = tokens.slice(start, start + BATCH_SIZE);
       const { responses } = await sender.sendEachForMulticast({ ...notification, tokens: batch });
       const reasons: string[] = [];
-      responses.forEach((response, index) => {
-        if (response.success) return;
-        if (isDeadToken(response.error)) dead.push(batch[index]!);
+      // FCM answers in the order of the tokens it was given.
+      for (const [index, response] of responses.entries()) {
+        const token = batch[index];
+        if (response.success || token === undefined) continue;
+        if (isDeadToken(response.error)) dead.push(token);
         else reasons.push(response.error?.code ?? "unknown");
-      });
+      }
       if (reasons.length) logger.warn({ messageId: message.id, reasons }, "some push notifications failed");
     }
     if (dead.length) {
