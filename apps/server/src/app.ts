@@ -1,7 +1,9 @@
 import { createServer, type Server as HttpServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createDb, type Db, migrate, parseDatabaseUrl } from "@hestia/db";
+import { createDb, type Db, migrate, openLean, parseDatabaseUrl } from "@hestia/db";
+import { createAccessCache } from "./cache/access";
+import { createInvalidationBus } from "./cache/invalidation";
 import type { Config } from "./config";
 import type { Deps } from "./deps";
 import { createExpressApp } from "./http/express-app";
@@ -10,6 +12,7 @@ import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
 import { createKeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
+import { createMessageStore } from "./modules/messages/store/message-store";
 import { setPresence } from "./modules/presence/presence.service";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
@@ -51,8 +54,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const { applied } = await migrate(target);
   if (applied.length) logger.info({ applied }, "database migrated");
   const db: Db = createDb(target);
+  const lean = openLean(target);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
-  const tokens = createTokenService(db, config.jwt);
+  const invalidation = await createInvalidationBus(redis, config.redisPrefix, logger);
+  const access = createAccessCache(lean, invalidation);
+  const tokens = createTokenService(access, config.jwt);
   const sharedCounters = redis && { client: redis.client, prefix: config.redisPrefix };
   // The request handler is registered before Socket.IO attaches, so Socket.IO sees /socket.io/ requests
   // (HTTP long-polling) first and passes every other request on to it.
@@ -65,8 +71,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
   else logger.info("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS to send them");
   const presenceTtlMs = config.presenceTtlSeconds * 1000;
+  const messages = createMessageStore(lean);
   const deps: Deps = {
     db,
+    lean,
+    messages,
+    access,
+    invalidation,
     config,
     logger,
     tokens,
@@ -115,7 +126,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         await stopped;
         clearTimeout(timer);
         await push.close();
+        await messages.drain();
+        await invalidation.close();
         await redis?.close();
+        await lean.close();
         await db.$disconnect();
       })();
       return closing;

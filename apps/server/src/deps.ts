@@ -1,10 +1,13 @@
-import type { Db } from "@hestia/db";
+import type { Db, LeanDb } from "@hestia/db";
+import type { AccessCache } from "./cache/access";
+import type { InvalidationBus } from "./cache/invalidation";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
 import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
+import type { MessageStore } from "./modules/messages/store/message-store";
 import type { PushService } from "./modules/push/push.service";
 import type { Broadcaster } from "./realtime/broadcaster";
 import type { PresenceStore } from "./realtime/presence-store";
@@ -12,7 +15,16 @@ import type { RedisConnection } from "./realtime/redis";
 
 /** What services need from the outside world; built once in createApp and injectable in tests. */
 export interface Deps {
+  /** Prisma: the schema's client, for everything but the hot paths. */
   db: Db;
+  /** Prepared statements on the same database, for the hot paths. */
+  lean: LeanDb;
+  /** Stores and reads every message (group commit). */
+  messages: MessageStore;
+  /** The checks of every request and send (token's user, friendship, membership), cached and invalidated on change. */
+  access: AccessCache;
+  /** Tells every process's caches about a change. */
+  invalidation: InvalidationBus;
   config: Config;
   logger: Logger;
   tokens: TokenService;

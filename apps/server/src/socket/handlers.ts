@@ -10,7 +10,7 @@ import { groupRoom } from "./rooms";
 export function registerHandlers(socket: HestiaSocket, deps: Deps): void {
   const actor = socket.data.actor;
   defineHandler(socket, deps, "joinGroup", async ({ groupId }) => {
-    await requireMember(deps.db, groupId, actor.id);
+    await requireMember(deps.access, groupId, actor.id);
     await socket.join(groupRoom(groupId));
     return { ok: true as const };
   });

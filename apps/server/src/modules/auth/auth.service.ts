@@ -49,6 +49,7 @@ export async function signOutEverywhere(deps: Deps, actor: Actor): Promise<AuthR
     data: { tokenVersion: { increment: 1 } },
     select: { id: true, username: true, tokenVersion: true },
   });
+  await deps.access.changed.user(actor.id);
   deps.broadcaster.disconnectUser(actor.id);
   return { user: { id: user.id, username: user.username }, token: deps.tokens.issue(user) };
 }

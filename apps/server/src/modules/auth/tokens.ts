@@ -1,6 +1,6 @@
 import { createSecretKey } from "node:crypto";
-import type { Db } from "@hestia/db";
 import jwt from "jsonwebtoken";
+import type { AccessCache } from "../../cache/access";
 import type { Actor } from "../../deps";
 import { AppError } from "../../errors";
 
@@ -21,7 +21,8 @@ export interface TokenService {
   authenticate(token: string): Promise<Actor>;
 }
 
-export function createTokenService(db: Db, options: { secret: string; expiresIn: string }): TokenService {
+/** `users` finds a token's user (the access cache; a plain lookup will do where nothing is cached). */
+export function createTokenService(users: Pick<AccessCache, "user">, options: { secret: string; expiresIn: string }): TokenService {
   const unauthorized = (message = "Invalid token") => new AppError("UNAUTHORIZED", message);
   // A key object made once: given the secret as a string, jsonwebtoken first tries to parse it as a
   // public key on every verify, and builds the key from the thrown error's path.
@@ -49,7 +50,7 @@ export function createTokenService(db: Db, options: { secret: string; expiresIn:
       }
       const id = Number(claims.sub);
       if (!Number.isSafeInteger(id) || id <= 0 || typeof claims.ver !== "number") throw unauthorized();
-      const user = await db.user.findUnique({ where: { id }, select: { id: true, username: true, tokenVersion: true } });
+      const user = await users.user(id);
       if (!user || user.tokenVersion !== claims.ver) throw unauthorized("Token revoked");
       return { id: user.id, username: user.username };
     },

@@ -1,5 +1,6 @@
 import type { Commit, GroupRole } from "@hestia/contracts";
-import { type Db, isForeignKeyViolation, isUniqueViolation } from "@hestia/db";
+import { isForeignKeyViolation, isUniqueViolation } from "@hestia/db";
+import type { AccessCache } from "../../cache/access";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { transact } from "../../transaction";
@@ -24,7 +25,7 @@ const invalid = (message: string) => new AppError("VALIDATION_ERROR", message);
  * removes admins. Resolves with the user ids that are members once they apply.
  */
 async function membershipAfter(
-  db: Db,
+  access: AccessCache,
   actor: Actor,
   conversation: ConversationAccess,
   members: { userId: number; role: GroupRole }[],
@@ -38,7 +39,7 @@ async function membershipAfter(
   const both = changes.add.find((userId) => changes.remove.includes(userId));
   if (both !== undefined) throw invalid(`members: user ${both} is both added and removed`);
   for (const userId of new Set(changes.add)) {
-    await requireAddable(db, actor.id, userId);
+    await requireAddable(access, actor.id, userId);
     if (after.has(userId)) throw alreadyMember();
     after.add(userId);
   }
@@ -71,7 +72,7 @@ export async function publishCommit(deps: Deps, actor: Actor, input: CommitReque
   );
   const changes = { add: [...new Set(input.members?.add ?? [])], remove: [...new Set(input.members?.remove ?? [])] };
   const after = input.members
-    ? await membershipAfter(deps.db, actor, conversation, members, changes)
+    ? await membershipAfter(deps.access, actor, conversation, members, changes)
     : new Set(members.map((member) => member.userId));
 
   const welcomed = new Map<number, number[]>();
@@ -124,6 +125,8 @@ export async function publishCommit(deps: Deps, actor: Actor, input: CommitReque
     throw error;
   });
 
+  if (changes.add.length || changes.remove.length)
+    await deps.access.changed.membership(conversationId, [...changes.add, ...changes.remove]);
   deps.broadcaster.e2eeCommit([...after], { conversationId, epoch: result.epoch });
   for (const [userId, deviceIds] of welcomed) deps.broadcaster.e2eeWelcome(userId, { conversationId, deviceIds });
   if (changes.remove.length) deps.broadcaster.evictFromGroup(conversationId, changes.remove);

@@ -2,7 +2,7 @@ import type { E2eeConversation, GroupRole } from "@hestia/contracts";
 import type { Db } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { friendConversation } from "../messages/direct-messages.service";
-import { otherParticipant } from "../messages/message-store";
+import { otherParticipant } from "../messages/store/message-row";
 import { toDevice } from "./devices.service";
 import { conversationNotFound, deviceSelect } from "./e2ee.policy";
 

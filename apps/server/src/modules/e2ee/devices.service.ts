@@ -54,7 +54,7 @@ export async function announceDevices(deps: Deps, userId: number): Promise<void>
 }
 
 export async function listDevices(deps: Deps, actor: Actor, userId: number): Promise<Device[]> {
-  await requireDeviceViewer(deps.db, actor.id, userId);
+  await requireDeviceViewer(deps, actor.id, userId);
   const rows = await deps.db.device.findMany({ where: { userId }, select: deviceSelect, orderBy: { id: "asc" } });
   return rows.map(toDevice);
 }

@@ -1,5 +1,6 @@
 import type { GroupRole } from "@hestia/contracts";
 import type { Db } from "@hestia/db";
+import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { areFriends } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
@@ -38,9 +39,9 @@ async function shareGroup(db: Db, actorId: number, userId: number, adminOnly = f
 }
 
 /** Whose devices the actor may list: their own, friends', and those of members of a group they are in. */
-export async function requireDeviceViewer(db: Db, actorId: number, userId: number): Promise<void> {
-  await requireUser(db, userId);
-  if (userId === actorId || (await areFriends(db, actorId, userId)) || (await shareGroup(db, actorId, userId))) return;
+export async function requireDeviceViewer(deps: Deps, actorId: number, userId: number): Promise<void> {
+  await requireUser(deps.access, userId);
+  if (userId === actorId || (await areFriends(deps.access, actorId, userId)) || (await shareGroup(deps.db, actorId, userId))) return;
   throw new AppError("FORBIDDEN", "You can only see the devices of your friends and of members of your groups");
 }
 
@@ -48,9 +49,9 @@ export async function requireDeviceViewer(db: Db, actorId: number, userId: numbe
  * Whose key packages the actor may claim, that is whom they may add to an MLS group: their own other
  * devices, friends, and members of a group they administer (for those members' new devices).
  */
-export async function requireClaimer(db: Db, actorId: number, userId: number): Promise<void> {
-  await requireUser(db, userId);
-  if (userId === actorId || (await areFriends(db, actorId, userId)) || (await shareGroup(db, actorId, userId, true))) return;
+export async function requireClaimer(deps: Deps, actorId: number, userId: number): Promise<void> {
+  await requireUser(deps.access, userId);
+  if (userId === actorId || (await areFriends(deps.access, actorId, userId)) || (await shareGroup(deps.db, actorId, userId, true))) return;
   throw new AppError("FORBIDDEN", "You can only claim key packages of your friends and of members of groups you administer");
 }
 

@@ -88,7 +88,7 @@ export async function claimKeyPackages(
   input: { userId: number; deviceIds?: number[] },
 ): Promise<ClaimedKeyPackage[]> {
   await deps.keyPackageClaimLimiter.consume(actor.id);
-  await requireClaimer(deps.db, actor.id, input.userId);
+  await requireClaimer(deps, actor.id, input.userId);
   const devices = await deps.db.device.findMany({
     where: { userId: input.userId, ...(input.deviceIds ? { id: { in: input.deviceIds } } : {}) },
     select: { id: true },

@@ -1,4 +1,4 @@
-import type { Db } from "@hestia/db";
+import type { AccessCache } from "../../cache/access";
 
 /** The key a friendship is stored under: the pair ordered so that it exists once. */
 export function friendPair(a: number, b: number): { userLowId: number; userHighId: number } {
@@ -6,8 +6,6 @@ export function friendPair(a: number, b: number): { userLowId: number; userHighI
 }
 
 /** Whether two users are friends; nobody is their own friend. */
-export async function areFriends(db: Db, a: number, b: number): Promise<boolean> {
-  if (a === b) return false;
-  const row = await db.friendship.findUnique({ where: { userLowId_userHighId: friendPair(a, b) }, select: { userLowId: true } });
-  return row !== null;
+export async function areFriends(access: AccessCache, a: number, b: number): Promise<boolean> {
+  return a !== b && access.areFriends(a, b);
 }

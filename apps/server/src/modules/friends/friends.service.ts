@@ -37,6 +37,13 @@ async function befriend(deps: Deps, a: number, b: number): Promise<void> {
     if (!isUniqueViolation(error)) throw error;
     await deps.db.friendRequest.deleteMany({ where: betweenPair(a, b) });
   }
+  await deps.access.changed.friendship(a, b);
+}
+
+/** Whether the friendship is stored now, read from the database itself (not the cache): for racing requests. */
+async function friendshipStored(deps: Deps, a: number, b: number): Promise<boolean> {
+  const row = await deps.db.friendship.findUnique({ where: { userLowId_userHighId: friendPair(a, b) }, select: { userLowId: true } });
+  return row !== null;
 }
 
 /**
@@ -45,8 +52,8 @@ async function befriend(deps: Deps, a: number, b: number): Promise<void> {
  */
 export async function sendRequest(deps: Deps, actor: Actor, targetId: number): Promise<Success> {
   if (targetId === actor.id) throw new AppError("BAD_REQUEST", "You cannot send a friend request to yourself");
-  await requireUser(deps.db, targetId);
-  if (await areFriends(deps.db, actor.id, targetId)) throw new AppError("ALREADY_FRIENDS", "You are already friends");
+  await requireUser(deps.access, targetId);
+  if (await areFriends(deps.access, actor.id, targetId)) throw new AppError("ALREADY_FRIENDS", "You are already friends");
   if (await requestExists(deps, targetId, actor.id)) {
     await befriend(deps, actor.id, targetId);
     return success;
@@ -60,7 +67,7 @@ export async function sendRequest(deps: Deps, actor: Actor, targetId: number): P
   // Both users may have asked each other at once, each missing the other's request above: after
   // both inserts at least one of them sees the other's and completes the friendship. A friendship
   // made meanwhile (an accept racing this call) must not be left with a stale request beside it.
-  if ((await requestExists(deps, targetId, actor.id)) || (await areFriends(deps.db, actor.id, targetId))) {
+  if ((await requestExists(deps, targetId, actor.id)) || (await friendshipStored(deps, actor.id, targetId))) {
     await befriend(deps, actor.id, targetId);
   }
   return success;
@@ -91,6 +98,7 @@ export async function cancelRequest(deps: Deps, actor: Actor, receiverId: number
 export async function removeFriend(deps: Deps, actor: Actor, friendId: number): Promise<Success> {
   const { count } = await deps.db.friendship.deleteMany({ where: friendPair(actor.id, friendId) });
   if (count === 0) throw new AppError("NOT_FOUND", "You are not friends with this user");
+  await deps.access.changed.friendship(actor.id, friendId);
   return success;
 }
 

@@ -1,5 +1,5 @@
 import type { GroupRole } from "@hestia/contracts";
-import type { Db } from "@hestia/db";
+import type { AccessCache } from "../../cache/access";
 import { AppError } from "../../errors";
 import { areFriends } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
@@ -17,13 +17,10 @@ export const groupNotFound = () => new AppError("NOT_FOUND", "Group not found");
  * The actor's membership of a group. A group you are not in answers exactly like one that does not
  * exist (404), and so does the id of a direct conversation.
  */
-export async function requireMember(db: Db, groupId: number, userId: number): Promise<GroupMembership> {
-  const membership = await db.membership.findUnique({
-    where: { conversationId_userId: { conversationId: groupId, userId } },
-    select: { conversationId: true, role: true, conversation: { select: { kind: true, encrypted: true } } },
-  });
-  if (membership?.conversation.kind !== "GROUP") throw groupNotFound();
-  return { conversationId: membership.conversationId, role: membership.role as GroupRole, encrypted: membership.conversation.encrypted };
+export async function requireMember(access: AccessCache, groupId: number, userId: number): Promise<GroupMembership> {
+  const membership = await access.membership(groupId, userId);
+  if (membership?.kind !== "GROUP") throw groupNotFound();
+  return { conversationId: groupId, role: membership.role as GroupRole, encrypted: membership.encrypted };
 }
 
 /** Membership of an encrypted group follows its MLS group, so it changes only with a commit. */
@@ -34,16 +31,16 @@ export function isAdmin(role: GroupRole): boolean {
   return role === "OWNER" || role === "ADMIN";
 }
 
-export async function requireAdmin(db: Db, groupId: number, userId: number): Promise<GroupMembership> {
-  const membership = await requireMember(db, groupId, userId);
+export async function requireAdmin(access: AccessCache, groupId: number, userId: number): Promise<GroupMembership> {
+  const membership = await requireMember(access, groupId, userId);
   if (!isAdmin(membership.role)) throw new AppError("FORBIDDEN", "Only the group's admins can do this");
   return membership;
 }
 
 /** Whom a group admin may add: themselves or a friend (404 for an unknown user, 403 for anyone else). */
-export async function requireAddable(db: Db, actorId: number, userId: number): Promise<void> {
-  await requireUser(db, userId);
-  if (userId !== actorId && !(await areFriends(db, actorId, userId))) {
+export async function requireAddable(access: AccessCache, actorId: number, userId: number): Promise<void> {
+  await requireUser(access, userId);
+  if (userId !== actorId && !(await areFriends(access, actorId, userId))) {
     throw new AppError("FORBIDDEN", "You can only add your friends");
   }
 }

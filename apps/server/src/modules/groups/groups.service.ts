@@ -62,6 +62,8 @@ export async function createGroup(
     },
     select: groupSelect,
   });
+  // The id may have been asked about before the group existed.
+  await deps.access.changed.membership(row.id, [actor.id]);
   return toGroup(row, "OWNER");
 }
 
@@ -75,7 +77,7 @@ export async function listGroups(deps: Deps, actor: Actor): Promise<Group[]> {
 }
 
 export async function getGroup(deps: Deps, actor: Actor, request: RequestInfo, groupId: number): Promise<GroupDetails> {
-  const { role } = await requireMember(deps.db, groupId, actor.id);
+  const { role } = await requireMember(deps.access, groupId, actor.id);
   const row = await deps.db.conversation.findUniqueOrThrow({
     where: { id: groupId },
     select: {
@@ -99,7 +101,7 @@ export async function updateGroup(
   groupId: number,
   patch: { name?: string; description?: string | null; isPrivate?: boolean },
 ): Promise<Group> {
-  const { role } = await requireAdmin(deps.db, groupId, actor.id);
+  const { role } = await requireAdmin(deps.access, groupId, actor.id);
   const row = await deps.db.conversation.update({
     where: { id: groupId },
     data: { name: patch.name, description: patch.description, isPrivate: patch.isPrivate },
@@ -109,10 +111,11 @@ export async function updateGroup(
 }
 
 export async function deleteGroup(deps: Deps, actor: Actor, groupId: number): Promise<void> {
-  const { role } = await requireMember(deps.db, groupId, actor.id);
+  const { role } = await requireMember(deps.access, groupId, actor.id);
   if (role !== "OWNER") throw new AppError("FORBIDDEN", "Only the group's owner can delete it");
   const members = await deps.db.membership.findMany({ where: { conversationId: groupId }, select: { userId: true } });
   await deps.db.conversation.delete({ where: { id: groupId } });
+  await deps.access.changed.membership(groupId);
   deps.broadcaster.evictFromGroup(
     groupId,
     members.map((m) => m.userId),
@@ -120,11 +123,12 @@ export async function deleteGroup(deps: Deps, actor: Actor, groupId: number): Pr
 }
 
 export async function addMember(deps: Deps, actor: Actor, groupId: number, userId: number): Promise<Membership> {
-  const { encrypted } = await requireAdmin(deps.db, groupId, actor.id);
+  const { encrypted } = await requireAdmin(deps.access, groupId, actor.id);
   if (encrypted) throw membershipThroughCommits();
-  await requireAddable(deps.db, actor.id, userId);
+  await requireAddable(deps.access, actor.id, userId);
   try {
     const row = await deps.db.membership.create({ data: { conversationId: groupId, userId, role: "MEMBER" } });
+    await deps.access.changed.membership(groupId, [userId]);
     return toMembership(row);
   } catch (error) {
     if (isUniqueViolation(error)) throw alreadyMember();
@@ -134,16 +138,17 @@ export async function addMember(deps: Deps, actor: Actor, groupId: number, userI
 
 /** Removes a member (admins; only the owner removes admins) or, for yourself, leaves. The owner stays. */
 export async function removeMember(deps: Deps, actor: Actor, groupId: number, userId: number): Promise<void> {
-  const own = await requireMember(deps.db, groupId, actor.id);
+  const own = await requireMember(deps.access, groupId, actor.id);
   if (own.encrypted && userId !== actor.id) throw membershipThroughCommits();
   const target = userId === actor.id ? own : await findMembership(deps, groupId, userId);
   requireRemovable(actor.id, own.role, { userId, role: target.role });
   await deps.db.membership.deleteMany({ where: { conversationId: groupId, userId } });
+  await deps.access.changed.membership(groupId, [userId]);
   deps.broadcaster.evictFromGroup(groupId, [userId]);
 }
 
 export async function setRole(deps: Deps, actor: Actor, groupId: number, userId: number, role: "ADMIN" | "MEMBER"): Promise<Membership> {
-  const own = await requireMember(deps.db, groupId, actor.id);
+  const own = await requireMember(deps.access, groupId, actor.id);
   if (own.role !== "OWNER") throw new AppError("FORBIDDEN", "Only the group's owner can change roles");
   const target = await findMembership(deps, groupId, userId);
   if (target.role === "OWNER") throw new AppError("FORBIDDEN", "The owner's role cannot be changed");
@@ -151,6 +156,7 @@ export async function setRole(deps: Deps, actor: Actor, groupId: number, userId:
     where: { conversationId_userId: { conversationId: groupId, userId } },
     data: { role },
   });
+  await deps.access.changed.membership(groupId, [userId]);
   return toMembership(row);
 }
 

@@ -1,7 +1,7 @@
 import type { SendMessage } from "@hestia/contracts";
 import { AppError } from "../../errors";
 import { applicationEpoch } from "../e2ee/mls-wire";
-import type { MessageBody } from "./message-store";
+import type { MessageBody } from "./store/message-row";
 
 /**
  * What a send stores. For an end-to-end encrypted one also the MLS epoch its ciphertext was made in,

@@ -2,7 +2,6 @@ import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { transact } from "../../transaction";
 import { discardAvatar, setPicture } from "../avatars/avatars.service";
-import { keepSeqsOf } from "../messages/message-store";
 import { profileSelect, toProfile } from "./profile";
 import { usernameKey } from "./username";
 import { userNotFound } from "./users.policy";
@@ -71,12 +70,9 @@ export async function removePushToken(deps: Deps, actor: Actor, token: string): 
  */
 export async function deleteAccount(deps: Deps, actor: Actor): Promise<void> {
   const user = await deps.db.user.findUnique({ where: { id: actor.id }, select: { avatarKey: true } });
-  // One transaction: the Conversation rows it locks hold back concurrent sends until the messages are gone.
-  await transact(deps.db, async (tx) => {
-    await keepSeqsOf(tx, actor.id);
-    await tx.user.deleteMany({ where: { id: actor.id } });
-    return null;
-  });
+  // Seqs are taken from each conversation's counter, so the deleted messages' seqs are never handed out again.
+  await deps.db.user.deleteMany({ where: { id: actor.id } });
+  await deps.access.changed.user(actor.id);
   deps.broadcaster.disconnectUser(actor.id);
   await discardAvatar(deps, user?.avatarKey);
 }

@@ -1,0 +1,64 @@
+import { HISTORY_DEFAULT_LIMIT, type Message } from "@hestia/contracts";
+import type { LeanDb } from "@hestia/db";
+import { createGroupCommit, type Settled } from "../group-commit";
+import type { Append, AppendOutcome, HistoryOptions } from "./append";
+import { MESSAGE_COLUMNS } from "./append";
+import { type ConversationRef, type MessageRow, toMessage } from "./message-row";
+import { writeMariaDbBatch } from "./write-mariadb";
+import { writeSqliteBatch } from "./write-sqlite";
+
+export interface MessageStore {
+  /**
+   * Stores a message with the next `seq` of its conversation. Concurrent appends are written together
+   * in one transaction per event-loop turn (group commit); each resolves after that commit.
+   */
+  append(input: Append): Promise<AppendOutcome>;
+  /** One page of a conversation's history, oldest first; `undefined` when the cursor is not a message of it. */
+  history(conversation: ConversationRef, options: HistoryOptions): Promise<Message[] | undefined>;
+  /** Waits for appends under way. */
+  drain(): Promise<void>;
+}
+
+export type { Append, AppendOutcome, HistoryOptions } from "./append";
+
+export type BatchWriter = (items: Append[]) => Promise<Settled<AppendOutcome>[]>;
+
+export interface MessageStoreOptions {
+  /** Told the size of every batch written (metrics). */
+  onBatch?: (size: number) => void;
+}
+
+/** The one module that stores and reads messages, on lean prepared statements. */
+export function createMessageStore(lean: LeanDb, options: MessageStoreOptions = {}): MessageStore {
+  const write: BatchWriter =
+    lean.flavour === "sqlite" ? (items) => writeSqliteBatch(lean, items) : (items) => writeMariaDbBatch(lean, items);
+  const commits = createGroupCommit(write, { onBatch: options.onBatch });
+  return {
+    append: (input) => commits.push(input),
+    drain: () => commits.drain(),
+    async history(conversation, options) {
+      const limit = options.limit ?? HISTORY_DEFAULT_LIMIT;
+      const cursorId = options.before ?? options.after;
+      let filter = "";
+      const params: number[] = [conversation.id];
+      if (cursorId !== undefined) {
+        const cursor = await lean.get<{ seq: number }>("SELECT `seq` FROM `Message` WHERE `id` = ? AND `conversationId` = ?", [
+          cursorId,
+          conversation.id,
+        ]);
+        if (!cursor) return undefined;
+        filter = options.before !== undefined ? " AND `m`.`seq` < ?" : " AND `m`.`seq` > ?";
+        params.push(cursor.seq);
+      }
+      const newestFirst = options.after === undefined;
+      params.push(limit);
+      const rows = await lean.all<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM \`Message\` AS \`m\` JOIN \`User\` AS \`u\` ON \`u\`.\`id\` = \`m\`.\`senderId\`
+         WHERE \`m\`.\`conversationId\` = ?${filter} ORDER BY \`m\`.\`seq\` ${newestFirst ? "DESC" : "ASC"} LIMIT ?`,
+        params,
+      );
+      if (newestFirst) rows.reverse();
+      return rows.map((row) => toMessage(row, conversation));
+    },
+  };
+}

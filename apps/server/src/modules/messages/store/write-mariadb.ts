@@ -1,0 +1,117 @@
+import { isDriverForeignKeyViolation, isDriverUniqueViolation, type MariaDbConnection, type MariaDbLean, type SqlValue } from "@hestia/db";
+import type { Settled } from "../group-commit";
+import { type Append, type AppendOutcome, type ConversationState, MESSAGE_COLUMNS, refusal, repeatOutcome, storedMessage } from "./append";
+import type { MessageRow } from "./message-row";
+
+const COLUMNS = "(`conversationId`, `seq`, `senderId`, `content`, `ciphertext`, `encrypted`, `idempotencyKey`, `createdAt`)";
+const ROW = "(?, ?, ?, ?, ?, ?, ?, ?)";
+const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
+
+interface Planned {
+  index: number;
+  input: Append;
+  seq: number;
+  createdAt: Date;
+}
+
+function rowValues({ input, seq, createdAt }: Planned): SqlValue[] {
+  const { body, sender, conversation, idempotencyKey } = input;
+  return [
+    conversation.id,
+    seq,
+    sender.id,
+    body.encrypted ? null : body.content,
+    body.encrypted ? body.ciphertext : null,
+    body.encrypted,
+    idempotencyKey ?? null,
+    createdAt,
+  ];
+}
+
+async function original(tx: MariaDbConnection, input: Append): Promise<AppendOutcome | undefined> {
+  if (input.idempotencyKey === undefined) return undefined;
+  const [row] = await tx.all<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM \`Message\` AS \`m\` JOIN \`User\` AS \`u\` ON \`u\`.\`id\` = \`m\`.\`senderId\`
+     WHERE \`m\`.\`senderId\` = ? AND \`m\`.\`idempotencyKey\` = ?`,
+    [input.sender.id, input.idempotencyKey],
+  );
+  return repeatOutcome(row, input);
+}
+
+/**
+ * Writes a batch of appends in one MariaDB transaction: the conversations' rows are locked (in id
+ * order, so concurrent batches of other processes queue instead of deadlocking), every message takes
+ * the next seq, all rows go in one INSERT, and each counter is saved once. When that INSERT fails on a
+ * constraint (a repeated idempotency key, a sender deleted meanwhile), the rows are inserted one by one
+ * so that only the message concerned fails.
+ */
+export function writeMariaDbBatch(lean: MariaDbLean, items: Append[]): Promise<Settled<AppendOutcome>[]> {
+  return lean.transaction(async (tx) => {
+    const ids = [...new Set(items.map((item) => item.conversation.id))].sort((a, b) => a - b);
+    const rows = await tx.all<{ id: number; lastSeq: number; mlsEpoch: number; encrypted: number }>(
+      `SELECT \`id\`, \`lastSeq\`, \`mlsEpoch\`, \`encrypted\` FROM \`Conversation\` WHERE \`id\` IN (${placeholders(ids.length)}) ORDER BY \`id\` FOR UPDATE`,
+      ids,
+    );
+    const readSeqs = new Map(rows.map((row) => [row.id, row.lastSeq]));
+    const states = new Map<number, ConversationState>(
+      rows.map((row) => [row.id, { lastSeq: row.lastSeq, mlsEpoch: row.mlsEpoch, encrypted: Boolean(row.encrypted) }]),
+    );
+    const results: Settled<AppendOutcome>[] = new Array(items.length);
+    const planned: Planned[] = [];
+    for (const [index, input] of items.entries()) {
+      const state = states.get(input.conversation.id);
+      const refused = refusal(state, input);
+      if (refused || !state) {
+        results[index] = { value: (await original(tx, input)) ?? refused ?? { status: "refused", reason: "gone" } };
+        continue;
+      }
+      state.lastSeq += 1;
+      planned.push({ index, input, seq: state.lastSeq, createdAt: new Date() });
+    }
+    if (planned.length) {
+      try {
+        const inserted = await tx.all<{ id: number }>(
+          `INSERT INTO \`Message\` ${COLUMNS} VALUES ${planned.map(() => ROW).join(", ")} RETURNING \`id\``,
+          planned.flatMap(rowValues),
+        );
+        for (const [position, plan] of planned.entries()) {
+          const id = inserted[position]?.id;
+          results[plan.index] =
+            id === undefined
+              ? { error: new Error("INSERT returned fewer ids than rows") }
+              : { value: storedMessage(plan.input, id, plan.seq, plan.createdAt) };
+        }
+      } catch (error) {
+        if (!isDriverUniqueViolation(error) && !isDriverForeignKeyViolation(error)) throw error;
+        for (const [id, state] of states) state.lastSeq = readSeqs.get(id) ?? state.lastSeq;
+        for (const plan of planned) results[plan.index] = await insertAlone(tx, plan, states);
+      }
+    }
+    const changed = ids.filter((id) => states.get(id)?.lastSeq !== readSeqs.get(id));
+    if (changed.length) {
+      await tx.run(
+        `UPDATE \`Conversation\` SET \`lastSeq\` = CASE \`id\` ${changed.map(() => "WHEN ? THEN ?").join(" ")} END WHERE \`id\` IN (${placeholders(changed.length)})`,
+        [...changed.flatMap((id) => [id, states.get(id)?.lastSeq ?? 0]), ...changed],
+      );
+    }
+    return results;
+  });
+}
+
+/** One row on its own, after the batch's INSERT failed on a constraint: only this message fails if it fails. */
+async function insertAlone(tx: MariaDbConnection, plan: Planned, states: Map<number, ConversationState>): Promise<Settled<AppendOutcome>> {
+  const state = states.get(plan.input.conversation.id);
+  if (!state) return { value: { status: "refused", reason: "gone" } };
+  const row = { ...plan, seq: state.lastSeq + 1 };
+  try {
+    const [inserted] = await tx.all<{ id: number }>(`INSERT INTO \`Message\` ${COLUMNS} VALUES ${ROW} RETURNING \`id\``, rowValues(row));
+    if (!inserted) return { error: new Error("INSERT returned no id") };
+    state.lastSeq = row.seq;
+    return { value: storedMessage(plan.input, inserted.id, row.seq, row.createdAt) };
+  } catch (error) {
+    const repeat = isDriverUniqueViolation(error) ? await original(tx, plan.input) : undefined;
+    if (repeat) return { value: repeat };
+    if (isDriverForeignKeyViolation(error)) return { value: { status: "refused", reason: "gone" } };
+    return { error };
+  }
+}

@@ -1,0 +1,214 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import Database from "better-sqlite3";
+import * as mariadb from "mariadb";
+import type { DatabaseTarget } from "./database-url";
+
+/**
+ * Lean access to the same database Prisma uses, for the hot paths (storing and reading messages,
+ * authenticating every request): prepared statements straight on the drivers, without the ORM's
+ * per-query work. Prisma keeps the schema, the migrations and the cold CRUD.
+ *
+ * Both flavours accept the same SQL for what the hot paths need (backtick identifiers, `?` parameters,
+ * `INSERT ... RETURNING`), so most statements are written once.
+ */
+export type SqlValue = string | number | boolean | null | Date;
+
+export interface RunResult {
+  changes: number;
+  lastInsertId: number;
+}
+
+interface LeanBase {
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * SQLite: one connection of its own beside Prisma's. Its statements run synchronously, so a
+ * transaction on it must never await anything (see `transaction`): then nothing else can run inside it.
+ */
+export interface SqliteLean extends LeanBase {
+  flavour: "sqlite";
+  /** The statement for `sql`, prepared once. */
+  statement(sql: string): Database.Statement;
+  /**
+   * Runs `work` in one write transaction, synchronously. While Prisma's connection holds the write lock
+   * (an interactive transaction between awaits), this waits asynchronously and tries again.
+   */
+  transaction<T>(work: () => T): Promise<T>;
+}
+
+/** MariaDB: a pool of its own beside Prisma's. */
+export interface MariaDbLean extends LeanBase {
+  flavour: "mariadb";
+  /** Runs `work` on one connection inside a transaction; deadlocks and lock time-outs are retried. */
+  transaction<T>(work: (connection: MariaDbConnection) => Promise<T>): Promise<T>;
+}
+
+export interface MariaDbConnection {
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+}
+
+export type LeanDb = SqliteLean | MariaDbLean;
+
+export interface LeanOptions {
+  /** Connections in the MariaDB pool (default 10). */
+  poolSize?: number;
+}
+
+/** Opens lean access to a database that `migrate` has prepared. */
+export function openLean(target: DatabaseTarget, options: LeanOptions = {}): LeanDb {
+  return target.flavour === "sqlite" ? openSqlite(target.file) : openMariaDb(target.url, options.poolSize ?? 10);
+}
+
+/** How long a write waits, in total, for the database lock another connection holds. */
+const BUSY_PATIENCE_MS = 10_000;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_LOCKED";
+}
+
+/** A timestamp as SQLite stores Prisma's DateTime: ISO-8601 text with an explicit offset. */
+export function sqliteTimestamp(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+function sqliteParam(value: SqlValue): string | number | null {
+  if (value instanceof Date) return sqliteTimestamp(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value;
+}
+
+function openSqlite(file: string): SqliteLean {
+  mkdirSync(dirname(file), { recursive: true });
+  // No busy timeout: waiting inside a synchronous call would block the one thread that could release the lock.
+  const database = new Database(file, { timeout: 0 });
+  // WAL as the migrations set it; the default `synchronous` keeps commits as durable as Prisma's.
+  database.pragma("journal_mode = WAL");
+  const statements = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = database.prepare(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
+  const withPatience = async <T>(work: () => T): Promise<T> => {
+    const deadline = Date.now() + BUSY_PATIENCE_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return work();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() > deadline) throw error;
+        await sleep(Math.min(1 + attempt, 20));
+      }
+    }
+  };
+  const params = (values: readonly SqlValue[] = []) => values.map(sqliteParam);
+  return {
+    flavour: "sqlite",
+    statement,
+    all: <T>(sql: string, values?: readonly SqlValue[]) => withPatience(() => statement(sql).all(...params(values)) as T[]),
+    get: <T>(sql: string, values?: readonly SqlValue[]) => withPatience(() => statement(sql).get(...params(values)) as T | undefined),
+    run: (sql, values) =>
+      withPatience(() => {
+        const result = statement(sql).run(...params(values));
+        return { changes: result.changes, lastInsertId: Number(result.lastInsertRowid) };
+      }),
+    transaction: (work) => withPatience(() => database.transaction(work).immediate()),
+    async close() {
+      database.close();
+    },
+  };
+}
+
+/** MariaDB DATETIME(3) in UTC, as Prisma writes it. */
+function mariadbParam(value: SqlValue): string | number | boolean | null {
+  if (!(value instanceof Date)) return value;
+  return value.toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** Deadlock, lock-wait time-out and snapshot conflict: a transaction that fails so succeeds when simply retried. */
+const RETRYABLE_ERRNOS = new Set([1213, 1205, 1020]);
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
+function openMariaDb(url: string, poolSize: number): MariaDbLean {
+  const parsed = new URL(url);
+  const pool = mariadb.createPool({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username) || "root",
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")),
+    connectionLimit: poolSize,
+    dateStrings: true,
+    bigIntAsNumber: true,
+    insertIdAsNumber: true,
+    decimalAsNumber: true,
+    // A pool that cannot hand out a connection fails the query instead of queueing it for ever.
+    acquireTimeout: 10_000,
+  });
+  type Queryable = Pick<mariadb.Pool, "query">;
+  const all = async <T>(on: Queryable, sql: string, values: readonly SqlValue[] = []) =>
+    (await on.query({ sql }, values.map(mariadbParam))) as T[];
+  const run = async (on: Queryable, sql: string, values: readonly SqlValue[] = []): Promise<RunResult> => {
+    const result = (await on.query({ sql }, values.map(mariadbParam))) as { affectedRows?: number; insertId?: number };
+    return { changes: result.affectedRows ?? 0, lastInsertId: Number(result.insertId ?? 0) };
+  };
+  return {
+    flavour: "mariadb",
+    all: (sql, values) => all(pool, sql, values),
+    get: async <T>(sql: string, values?: readonly SqlValue[]) => (await all<T>(pool, sql, values))[0],
+    run: (sql, values) => run(pool, sql, values),
+    async transaction(work) {
+      for (let attempt = 1; ; attempt++) {
+        const connection = await pool.getConnection();
+        try {
+          await connection.beginTransaction();
+          const result = await work({
+            all: (sql, values) => all(connection, sql, values),
+            run: (sql, values) => run(connection, sql, values),
+          });
+          await connection.commit();
+          return result;
+        } catch (error) {
+          await connection.rollback().catch(() => undefined);
+          const errno = (error as { errno?: unknown }).errno;
+          if (typeof errno !== "number" || !RETRYABLE_ERRNOS.has(errno) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+          await sleep(Math.random() * 10 * attempt);
+        } finally {
+          await connection.release();
+        }
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** A timestamp column as read by either flavour, as an ISO-8601 UTC string. */
+export function isoTimestamp(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "number") return new Date(value).toISOString();
+  const text = String(value);
+  // MariaDB: "2026-12-02 03:04:05.123" in UTC; SQLite: ISO-8601 with an offset.
+  return new Date(/^\d{4}-\d\d-\d\d \d/.test(text) ? `${text.replace(" ", "T")}Z` : text).toISOString();
+}
+
+/** A unique-key violation raised by either driver. */
+export function isDriverUniqueViolation(error: unknown): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || errno === 1062;
+}
+
+/** A foreign-key violation raised by either driver: the row referred to is gone. */
+export function isDriverForeignKeyViolation(error: unknown): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return code === "SQLITE_CONSTRAINT_FOREIGNKEY" || errno === 1452;
+}
