@@ -33,8 +33,10 @@ interface Pending<I, O> {
 export function createGroupCommit<I, O>(write: (items: I[]) => Promise<Settled<O>[]>, options: GroupCommitOptions = {}): GroupCommit<I, O> {
   const maxBatch = options.maxBatch ?? 500;
   let queue: Pending<I, O>[] = [];
+  /** The batches being written, while they are. */
   let running: Promise<void> | undefined;
   let scheduled = false;
+  const busy = () => scheduled || running !== undefined;
 
   const writeOne = async (batch: Pending<I, O>[]) => {
     options.onBatch?.(batch.length);
@@ -63,7 +65,7 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<Settled<O
   };
 
   const schedule = () => {
-    if (scheduled || running) return;
+    if (busy()) return;
     scheduled = true;
     // Everything pushed until the event loop's next check phase joins this batch.
     setImmediate(() => {
@@ -80,9 +82,8 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<Settled<O
       });
     },
     async drain() {
-      while (queue.length || running || scheduled) {
-        if (running) await running;
-        else await new Promise((resolve) => setImmediate(resolve));
+      while (queue.length > 0 || busy()) {
+        await (running ?? new Promise((resolve) => setImmediate(resolve)));
       }
     },
   };
