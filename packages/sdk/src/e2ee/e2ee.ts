@@ -16,9 +16,11 @@ import { HestiaError } from "../errors";
 import { type RetryOptions, sendIdempotent } from "../idempotency";
 import { createEmitter } from "../realtime/emitter";
 import type { Realtime } from "../realtime/realtime";
-import { type ConversationRecord, type DeviceRecord, DeviceStore, type KeyPackageRecords } from "./device-store";
+import { decodeText, encodeText } from "./content";
+import { type ConversationRecord, type DeviceRecord, DeviceStore } from "./device-store";
 import { createKeyedLock } from "./lock";
 import * as mls from "./mls";
+import { accepted, type Outcome, refused } from "./outcome";
 import { type ListedDevice, listedDevices, rosterDiff, speaksFor } from "./roster";
 import { safetyNumber } from "./safety-number";
 import type { E2eeStorage } from "./storage";
@@ -80,20 +82,6 @@ const DEVICE_SYNC_SPREAD_MS = 1_000;
 /** How long a device not yet in a conversation's group waits for a member's device to add it. */
 const JOIN_WAIT_MS = 5_000;
 const MAX_COMMIT_ATTEMPTS = 6;
-const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder();
-
-/** Who a key package speaks for, or undefined when it is not a key package. */
-function readKeyPackage(b64: string): { identity: string; signaturePublicKey: string } | undefined {
-  try {
-    return mls.keyPackageIdentity(b64);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A welcome that can never be used: damaged, for a key package this device lacks, or for another group. */
-class UnusableWelcome extends Error {}
 
 /** Whether a change of `userId`'s devices concerns a conversation: its peer, yourself, or a user with a device in its group. */
 function concerns(record: ConversationRecord, group: mls.MlsGroup, userId: number, selfId: number): boolean {
@@ -398,20 +386,14 @@ export class E2ee {
     const current = this.#groups.get(welcome.conversationId) ?? (await this.#record(welcome.conversationId))?.state;
     const group = typeof current === "string" ? mls.decodeGroup(current) : current;
     if (!group || !mls.isActive(group) || mls.groupEpoch(group) < welcome.epoch) {
-      try {
-        await this.#joinFrom(welcome);
-      } catch (error) {
-        // Storage failing is not the welcome's fault: keep it for the next try.
-        if (!(error instanceof UnusableWelcome)) throw error;
-        // A welcome that cannot be used (damaged, or made for another group) is reported and dropped, never retried for ever.
+      // Storage failing is not the welcome's fault: that throws, and the welcome is kept for the next try.
+      const joined = await this.#joinFrom(welcome);
+      // A welcome that cannot be used (damaged, or made for another group) is reported and dropped, never retried for ever.
+      if (!joined.ok) {
         this.#report(
-          e2eeError(
-            "DECRYPTION_FAILED",
-            `A welcome to conversation ${welcome.conversationId} could not be used: ${error instanceof Error ? error.message : String(error)}`,
-            {
-              conversationId: welcome.conversationId,
-            },
-          ),
+          e2eeError("DECRYPTION_FAILED", `A welcome to conversation ${welcome.conversationId} could not be used: ${joined.reason}`, {
+            conversationId: welcome.conversationId,
+          }),
         );
       }
     }
@@ -421,25 +403,19 @@ export class E2ee {
     });
   }
 
-  async #joinFrom(welcome: Welcome): Promise<void> {
-    await this.#store.withKeyPackages(async (keyPackages) => {
-      let own: KeyPackageRecords[string] | undefined;
-      let joined: mls.MlsGroup;
-      try {
-        own = mls
-          .welcomeRefs(welcome.welcome)
-          .map((ref) => keyPackages[ref])
-          .find((keyPackage) => keyPackage !== undefined);
-        if (!own) throw new Error("it is for a key package this device does not hold");
-        joined = await mls.joinFromWelcome(welcome.welcome, own);
-      } catch (error) {
-        throw new UnusableWelcome(error instanceof Error ? error.message : String(error));
-      }
+  /** Joins from a welcome; refused when it can never be used: damaged, for a key package this device lacks, or for another group. */
+  async #joinFrom(welcome: Welcome): Promise<Outcome<ConversationRecord>> {
+    return this.#store.withKeyPackages(async (keyPackages) => {
+      const refs = mls.welcomeRefs(welcome.welcome);
+      if (!refs) return refused("it is not an MLS welcome");
+      const own = refs.map((ref) => keyPackages[ref]).find((keyPackage) => keyPackage !== undefined);
+      if (!own) return refused("it is for a key package this device does not hold");
+      const outcome = await mls.joinFromWelcome(welcome.welcome, own);
+      if (!outcome.ok) return outcome;
+      const joined = outcome.value;
       const joinedGroup = mls.groupIdOf(joined);
       if (joinedGroup !== mlsGroupId(welcome.conversationId) || mls.groupEpoch(joined) !== welcome.epoch) {
-        throw new UnusableWelcome(
-          `it joins ${joinedGroup} at epoch ${mls.groupEpoch(joined)}, not this conversation at epoch ${welcome.epoch}`,
-        );
+        return refused(`it joins ${joinedGroup} at epoch ${mls.groupEpoch(joined)}, not this conversation at epoch ${welcome.epoch}`);
       }
       const record: ConversationRecord = {
         conversationId: welcome.conversationId,
@@ -454,6 +430,7 @@ export class E2ee {
       // A one-time key's private half is deleted once used (forward secrecy); the last-resort one is kept.
       if (!own.lastResort) delete keyPackages[own.ref];
       if (record.kind === "GROUP") void this.#follow(record.conversationId);
+      return accepted(record);
     });
   }
 
@@ -521,33 +498,21 @@ export class E2ee {
           conversationId: message.conversationId,
         }),
       );
-    let header: { epoch: number };
-    try {
-      header = mls.peek(message.ciphertext!);
-    } catch {
-      return fail("not an MLS message");
-    }
+    const header = mls.peek(message.ciphertext!);
+    if (!header) return fail("not an MLS message");
     if (header.epoch < record.joinedEpoch) return; // Sent before this device joined.
     let group = this.#groups.get(record.conversationId)!;
     if (header.epoch > mls.groupEpoch(group)) group = await this.#applyCommits(record, header.epoch);
     if (!mls.isActive(group)) return;
     const leaf = await mls.senderLeaf(group, message.ciphertext!);
     if (leaf === mls.ownLeafIndex(group)) return; // This device's own message.
-    let decrypted: mls.Decrypted;
-    try {
-      decrypted = await mls.decrypt(group, message.ciphertext!);
-    } catch (error) {
-      return fail(error instanceof Error ? error.message : String(error));
-    }
+    const outcome = await mls.decrypt(group, message.ciphertext!);
+    if (!outcome.ok) return fail(outcome.reason);
+    const decrypted = outcome.value;
     const sender = parseDeviceIdentity(decrypted.sender.identity);
     if (!sender || sender.userId !== message.userId) return fail("the sender's credential does not match the message's sender");
-    let text: string;
-    try {
-      text = (JSON.parse(fromUtf8.decode(decrypted.plaintext)) as { text: string }).text;
-      if (typeof text !== "string") throw new Error();
-    } catch {
-      return fail("unreadable content");
-    }
+    const text = decodeText(decrypted.plaintext);
+    if (text === undefined) return fail("unreadable content");
     record.cursor = message.id;
     await this.#keep(record, decrypted.group);
     this.#events.emit("message", this.#decrypted(record, message, text, sender.deviceId));
@@ -763,7 +728,7 @@ export class E2ee {
       for (const claim of claimed) {
         const device = devices.find((candidate) => candidate.deviceId === claim.deviceId);
         // A package that does not speak for the listed device and key is not added.
-        if (device && speaksFor(readKeyPackage(claim.keyPackage), device))
+        if (device && speaksFor(mls.keyPackageIdentity(claim.keyPackage), device))
           add.push({ deviceId: claim.deviceId, keyPackage: claim.keyPackage });
       }
     }
@@ -778,7 +743,7 @@ export class E2ee {
   ): Promise<DecryptedMessage> {
     return this.#withLock(conversation.conversationId, async () => {
       const record = await this.#ensureGroup(conversation);
-      const plaintext = utf8.encode(JSON.stringify({ text }));
+      const plaintext = encodeText(text);
       for (let attempt = 1; ; attempt++) {
         const { ciphertext, group } = await mls.encrypt(this.#groups.get(record.conversationId)!, plaintext);
         // Saved before sending: the group's ratchet moved on whether or not the message arrives.
