@@ -125,4 +125,12 @@ describe("safety numbers", () => {
     ]);
     expect(withoutC).not.toBe(fromAlice);
   });
+
+  it("stay the same across versions (devices running different releases compare them)", async () => {
+    const number = await safetyNumber([
+      { userId: 2, keys: ["AQID", "BAUG"] },
+      { userId: 1, keys: ["BwgJ"] },
+    ]);
+    expect(number).toBe("67376 08200 74140 77903 94197 13091 22179 99667 75974 06945 14920 72303");
+  });
 });
