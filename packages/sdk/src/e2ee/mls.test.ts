@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as mls from "./mls";
 import type { Outcome } from "./outcome";
-import { safetyNumber } from "./safety-number";
+import { safetyNumber, safetyNumberOf } from "./safety-number";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (value: string) => new TextEncoder().encode(value);
@@ -124,6 +124,23 @@ describe("safety numbers", () => {
       { userId: 2, keys: [b!.keys.publicKey] },
     ]);
     expect(withoutC).not.toBe(fromAlice);
+  });
+
+  it("of a conversation count both users' devices in its group, and no one else's", async () => {
+    const leaf = (leafIndex: number, identity: string, signaturePublicKey: string) => ({ leafIndex, identity, signaturePublicKey });
+    const members = [
+      leaf(0, "hestia:device:1:10", "AQID"),
+      leaf(1, "hestia:device:2:20", "BAUG"),
+      leaf(2, "hestia:device:3:30", "CgsM"),
+      leaf(3, "not a device", "DQ4P"),
+      leaf(4, "hestia:device:2:21", "BwgJ"),
+    ];
+    expect(await safetyNumberOf(members, 1, 2)).toBe(
+      await safetyNumber([
+        { userId: 1, keys: ["AQID"] },
+        { userId: 2, keys: ["BAUG", "BwgJ"] },
+      ]),
+    );
   });
 
   it("stay the same across versions (devices running different releases compare them)", async () => {

@@ -1,5 +1,6 @@
+import { parseDeviceIdentity } from "@hestia/contracts";
 import { fromBase64 } from "./encoding";
-import { sha512 } from "./mls";
+import { type GroupMember, sha512 } from "./mls";
 
 const VERSION = "hestia-safety-number-v1";
 const ITERATIONS = 5_200;
@@ -44,4 +45,14 @@ export async function safetyNumber(sides: { userId: number; keys: string[] }[]):
   const groups: string[] = [];
   for (let start = 0; start < digits.length; start += 5) groups.push(digits.slice(start, start + 5));
   return groups.join(" ");
+}
+
+/** The safety number of yourself and a peer, from the signature keys of both users' devices among a group's leaves. */
+export function safetyNumberOf(members: GroupMember[], selfId: number, peerId: number): Promise<string> {
+  const keysOf = (userId: number) =>
+    members.filter((member) => parseDeviceIdentity(member.identity)?.userId === userId).map((member) => member.signaturePublicKey);
+  return safetyNumber([
+    { userId: selfId, keys: keysOf(selfId) },
+    { userId: peerId, keys: keysOf(peerId) },
+  ]);
 }
