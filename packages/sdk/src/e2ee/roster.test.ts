@@ -1,6 +1,6 @@
 import { deviceIdentity, type E2eeConversation } from "@hestia/contracts";
 import { describe, expect, it } from "vitest";
-import { listedDevices, rosterDiff, speaksFor } from "./roster";
+import { concerns, listedDevices, rosterDiff, speaksFor } from "./roster";
 
 const device = (id: number, userId: number, key = `key-${id}`) => ({
   id,
@@ -49,5 +49,17 @@ describe("roster", () => {
     expect(speaksFor({ identity: deviceIdentity(2, 21), signaturePublicKey: "key-20" }, listed)).toBe(false);
     expect(speaksFor({ identity: deviceIdentity(2, 20), signaturePublicKey: "key-99" }, listed)).toBe(false);
     expect(speaksFor(undefined, listed)).toBe(false);
+  });
+
+  it("reacts to a user's device change in conversations with that user or yourself", () => {
+    const members = [leaf(0, 1, 10), leaf(1, 2, 20), { leafIndex: 2, identity: "not a device", signaturePublicKey: "k" }];
+    const group = { kind: "GROUP" as const };
+    expect(concerns(group, members, 2, 1)).toBe(true);
+    expect(concerns(group, members, 1, 1)).toBe(true);
+    expect(concerns(group, members, 3, 1)).toBe(false);
+    // In a direct conversation only the peer (and yourself) count, whatever the group holds.
+    expect(concerns({ kind: "DIRECT", peerUserId: 4 }, members, 4, 1)).toBe(true);
+    expect(concerns({ kind: "DIRECT", peerUserId: 4 }, members, 2, 1)).toBe(false);
+    expect(concerns({ kind: "DIRECT", peerUserId: 4 }, members, 1, 1)).toBe(true);
   });
 });

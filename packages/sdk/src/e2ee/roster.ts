@@ -1,4 +1,4 @@
-import { deviceIdentity, type E2eeConversation } from "@hestia/contracts";
+import { deviceIdentity, type E2eeConversation, parseDeviceIdentity } from "@hestia/contracts";
 import type { GroupMember } from "./mls";
 
 /** A device the server lists for a member of a conversation. */
@@ -53,4 +53,18 @@ export function speaksFor(keyPackage: { identity: string; signaturePublicKey: st
   return (
     keyPackage?.identity === deviceIdentity(device.userId, device.deviceId) && keyPackage.signaturePublicKey === device.signaturePublicKey
   );
+}
+
+/**
+ * Whether a change of `userId`'s devices concerns a conversation: the user is its peer, yourself, or has a
+ * device among the group's leaves (`members`).
+ */
+export function concerns(
+  conversation: { kind: "DIRECT" | "GROUP"; peerUserId?: number },
+  members: GroupMember[],
+  userId: number,
+  selfId: number,
+): boolean {
+  if (userId === selfId || conversation.peerUserId === userId) return true;
+  return conversation.kind === "GROUP" && members.some((member) => parseDeviceIdentity(member.identity)?.userId === userId);
 }

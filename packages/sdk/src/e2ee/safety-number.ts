@@ -1,5 +1,6 @@
+import { parseDeviceIdentity } from "@hestia/contracts";
 import { fromBase64 } from "./encoding";
-import { sha512 } from "./mls";
+import { type GroupMember, sha512 } from "./mls";
 
 const VERSION = "hestia-safety-number-v1";
 const ITERATIONS = 5_200;
@@ -17,8 +18,8 @@ async function fingerprint(userId: number, keys: string[]): Promise<string> {
   for (let i = 0; i < ITERATIONS; i++) hash = await sha512(concat([hash, ...keyBytes]));
   let digits = "";
   for (let chunk = 0; chunk < 6; chunk++) {
-    let value = 0;
-    for (let byte = 0; byte < 5; byte++) value = value * 256 + hash[chunk * 5 + byte]!;
+    // Five bytes of a 64-byte hash: 30 bytes in all, always present.
+    const value = hash.subarray(chunk * 5, chunk * 5 + 5).reduce((sum, byte) => sum * 256 + byte, 0);
     digits += String(value % 100_000).padStart(5, "0");
   }
   return digits;
@@ -41,5 +42,17 @@ function concat(parts: Uint8Array[]): Uint8Array {
 export async function safetyNumber(sides: { userId: number; keys: string[] }[]): Promise<string> {
   const ordered = [...sides].sort((a, b) => a.userId - b.userId);
   const digits = (await Promise.all(ordered.map((side) => fingerprint(side.userId, side.keys)))).join("");
-  return digits.match(/.{5}/g)!.join(" ");
+  const groups: string[] = [];
+  for (let start = 0; start < digits.length; start += 5) groups.push(digits.slice(start, start + 5));
+  return groups.join(" ");
+}
+
+/** The safety number of yourself and a peer, from the signature keys of both users' devices among a group's leaves. */
+export function safetyNumberOf(members: GroupMember[], selfId: number, peerId: number): Promise<string> {
+  const keysOf = (userId: number) =>
+    members.filter((member) => parseDeviceIdentity(member.identity)?.userId === userId).map((member) => member.signaturePublicKey);
+  return safetyNumber([
+    { userId: selfId, keys: keysOf(selfId) },
+    { userId: peerId, keys: keysOf(peerId) },
+  ]);
 }
