@@ -1,6 +1,5 @@
 import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
-import { transact } from "../../transaction";
 import { discardAvatar, setPicture } from "../avatars/avatars.service";
 import { profileSelect, toProfile } from "./profile";
 import { usernameKey } from "./username";
