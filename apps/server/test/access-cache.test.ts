@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  api,
+  createDeployment,
+  type Deployment,
+  redisForTests,
+  redisNamespace,
+  registerUser,
+  type ServerProcess,
+  startServerProcess,
+  type TestServer,
+  type TestUser,
+} from "./helpers";
+
+const redisUrl = await redisForTests();
+
+/**
+ * The checks of every request and send (the token's user, friendship, membership) are answered from
+ * each process's cache. A change made through one process must stop the very next request on another.
+ */
+describe.skipIf(!redisUrl)("cached checks across two processes", () => {
+  const namespace = redisNamespace(redisUrl ?? "redis://unused");
+  let deployment: Deployment;
+  let first: ServerProcess;
+  let second: ServerProcess;
+  const on = (process: ServerProcess) => ({ url: process.url }) as TestServer;
+
+  beforeAll(async () => {
+    deployment = createDeployment({ REDIS_URL: redisUrl ?? "", REDIS_PREFIX: namespace.prefix });
+    [first, second] = await Promise.all([startServerProcess(deployment), startServerProcess(deployment)]);
+  });
+  afterAll(async () => {
+    await Promise.all([first?.kill("SIGKILL"), second?.kill("SIGKILL")]);
+    await deployment?.drop();
+    await namespace.drop();
+  });
+
+  async function friends(a: TestUser, b: TestUser) {
+    expect((await api(on(first), "POST", `/friends/request/${b.id}`, { token: a.token })).status).toBe(200);
+    expect((await api(on(first), "POST", `/friends/accept/${a.id}`, { token: b.token })).status).toBe(200);
+  }
+  const dm = (process: ServerProcess, from: TestUser, to: TestUser, content: string) =>
+    api(on(process), "POST", `/messages/direct/${to.id}`, { token: from.token, body: { content } });
+
+  it("an unfriend on one process refuses the next DM on the other", async () => {
+    const alice = await registerUser(on(first), "alice");
+    const bob = await registerUser(on(first), "bob");
+    await friends(alice, bob);
+    // The second process has the friendship cached once this succeeds.
+    expect((await dm(second, alice, bob, "before")).status).toBe(201);
+    expect((await api(on(first), "DELETE", `/friends/${alice.id}`, { token: bob.token })).status).toBe(200);
+    const after = await dm(second, alice, bob, "after");
+    expect(after.status).toBe(403);
+    expect(after.body.code).toBe("FORBIDDEN");
+  });
+
+  it("a removal from a group on one process refuses the member's next send on the other", async () => {
+    const owner = await registerUser(on(first), "owner");
+    const member = await registerUser(on(first), "member");
+    await friends(owner, member);
+    const group = await api(on(first), "POST", "/groups", { token: owner.token, body: { name: "Cached" } });
+    expect((await api(on(first), "POST", `/groups/${group.body.id}/members/${member.id}`, { token: owner.token })).status).toBe(200);
+    const send = () => api(on(second), "POST", `/groups/${group.body.id}/messages`, { token: member.token, body: { content: "hi" } });
+    expect((await send()).status).toBe(201);
+    expect((await api(on(first), "DELETE", `/groups/${group.body.id}/members/${member.id}`, { token: owner.token })).status).toBe(204);
+    expect((await send()).status).toBe(404);
+  });
+
+  it("sign-out-everywhere on one process refuses the old token at once on the other", async () => {
+    const user = await registerUser(on(first), "leaver");
+    expect((await api(on(second), "GET", "/users/me", { token: user.token })).status).toBe(200);
+    const out = await api(on(first), "POST", "/auth/sign-out-everywhere", { token: user.token });
+    expect(out.status).toBe(200);
+    expect((await api(on(second), "GET", "/users/me", { token: user.token })).status).toBe(401);
+    expect((await api(on(second), "GET", "/users/me", { token: out.body.token })).status).toBe(200);
+  });
+
+  it("an account deleted on one process is refused at once on the other, and cannot send", async () => {
+    const doomed = await registerUser(on(first), "doomed");
+    const friend = await registerUser(on(first), "friend");
+    await friends(doomed, friend);
+    expect((await dm(second, doomed, friend, "last words")).status).toBe(201);
+    expect((await api(on(first), "DELETE", "/users/me", { token: doomed.token })).status).toBe(204);
+    expect((await dm(second, doomed, friend, "from beyond")).status).toBe(401);
+    // The friend's view: the other account is gone.
+    expect((await dm(second, friend, doomed, "hello?")).status).toBe(404);
+  });
+});
