@@ -8,8 +8,8 @@ import { join, resolve } from "node:path";
 import { createDeployment, type ServerProcess, startServerProcess } from "@hestia/server/testing";
 import type { Socket } from "socket.io-client";
 import { type Auth, at, closeAll, closedLoop, connectAll, emitAck, httpLoad, median, openLoopLatency, rssKb, type Timing } from "./load";
+import { rawInsertRate, storeAppendRate } from "./persist";
 import { type Seeded, seed } from "./seed";
-import { rawInsertRate } from "./sqlite-baseline";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv
@@ -225,22 +225,18 @@ async function main() {
   const appSide: Side = { url: app.server.url, auth: (user) => ({ token: user.token }) };
   try {
     let appDmRate = 0;
-    if (wanted("dm_throughput") || wanted("persist_rate") || wanted("latency_p99")) {
+    if (wanted("dm_throughput") || wanted("latency_p99")) {
       log("dm_throughput: app, then bare relay");
-      const acks: number[] = [];
-      const appRate = await repeated(async () => {
-        const { deliveriesPerSecond, acksPerSecond } = await dmThroughput(appSide, app.seeded, settings.timing);
-        acks.push(acksPerSecond);
-        return deliveriesPerSecond;
-      });
+      const appRate = await repeated(async () => (await dmThroughput(appSide, app.seeded, settings.timing)).deliveriesPerSecond);
       const baseRate = await repeated(async () => (await dmThroughput(relaySide, app.seeded, settings.timing)).deliveriesPerSecond);
       appDmRate = appRate;
       record("dm_throughput", appRate, "DMs delivered/s", baseRate, "≥ 0.40", (ratio) => ratio >= 0.4);
-      if (wanted("persist_rate")) {
-        log("persist_rate: raw better-sqlite3 batched inserts");
-        const raw = await repeated(() => rawInsertRate(settings.timing.measureMs));
-        record("persist_rate", median(acks), "messages stored/s", raw, "≥ 0.40", (ratio) => ratio >= 0.4);
-      }
+    }
+    if (wanted("persist_rate")) {
+      log("persist_rate: the message store's append, 100 concurrent senders, no network; then raw better-sqlite3 batched inserts");
+      const appRate = await repeated(() => storeAppendRate(settings.timing.measureMs));
+      const raw = await repeated(() => rawInsertRate(settings.timing.measureMs));
+      record("persist_rate", appRate, "messages stored/s", raw, "≥ 0.50", (ratio) => ratio >= 0.5);
     }
     if (wanted("group_throughput")) {
       log("group_throughput: app, then bare relay");

@@ -116,11 +116,12 @@ export async function listFriends(deps: Deps, actor: Actor, request: RequestInfo
 
 /** The ids of a user's friends, for fan-out such as presence. */
 export async function listFriendIds(deps: Deps, userId: number): Promise<number[]> {
-  const rows = await deps.db.friendship.findMany({
-    where: { OR: [{ userLowId: userId }, { userHighId: userId }] },
-    select: { userLowId: true, userHighId: true },
-  });
-  return rows.map((row) => (row.userLowId === userId ? row.userHighId : row.userLowId));
+  // On every connect and disconnect (presence): one lean query over both indexes.
+  const rows = await deps.lean.all<{ id: number }>(
+    "SELECT `userHighId` AS `id` FROM `Friendship` WHERE `userLowId` = ? UNION ALL SELECT `userLowId` AS `id` FROM `Friendship` WHERE `userHighId` = ?",
+    [userId, userId],
+  );
+  return rows.map((row) => row.id);
 }
 
 /** Pending requests sent to the actor, as the senders' profiles, newest first. */

@@ -56,12 +56,13 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<Settled<O
   };
 
   const run = async () => {
-    while (queue.length) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      await writeOne(batch);
-    }
+    const batch = queue.slice(0, maxBatch);
+    queue = queue.slice(batch.length);
+    await writeOne(batch);
     running = undefined;
+    // The next batch waits for the next turn of the event loop even when this write never waited for I/O
+    // (SQLite is synchronous): answers of this batch may queue new items, and I/O must get its turn.
+    if (queue.length) schedule();
   };
 
   const schedule = () => {
