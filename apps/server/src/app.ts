@@ -20,6 +20,7 @@ import { createMemoryPresenceStore, createRedisPresenceStore } from "./realtime/
 import { connectRedis, socketIoAdapter } from "./realtime/redis";
 import { createSocketBroadcaster } from "./socket/broadcaster";
 import { countPresence, onConnection } from "./socket/connection";
+import { createHandlers } from "./socket/handlers";
 import { createSocketServer, type HestiaServer } from "./socket/io";
 
 export interface CreateAppOptions {
@@ -94,7 +95,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   };
   handleRequest = createExpressApp(deps);
   io.use((socket, next) => void countPresence(socket, deps).then(() => next()));
-  io.on("connection", (socket) => onConnection(socket, deps));
+  const handlers = createHandlers(deps);
+  io.on("connection", (socket) => onConnection(socket, handlers));
   const heartbeat = redis ? startPresenceHeartbeat(deps, io, presenceTtlMs / 3) : undefined;
 
   let closing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import type { Deps } from "../deps";
 import { setPresence } from "../modules/presence/presence.service";
 import { createKeyedQueue } from "../realtime/keyed-queue";
-import { registerHandlers } from "./handlers";
+import { bindHandlers, type SocketHandler } from "./define-handler";
 import type { HestiaSocket } from "./io";
 
 // Presence changes of one user apply in order, so a quick reconnect cannot end as "offline".
@@ -25,7 +25,7 @@ export async function countPresence(socket: HestiaSocket, deps: Deps): Promise<v
 }
 
 /** Wires a new connection: tells the client who it is and the server's clock, then handles its events. */
-export function onConnection(socket: HestiaSocket, deps: Deps): void {
+export function onConnection(socket: HestiaSocket, handlers: readonly SocketHandler[]): void {
   socket.emit("session", { userId: socket.data.actor.id, serverTime: new Date().toISOString() });
-  registerHandlers(socket, deps);
+  bindHandlers(socket, handlers);
 }
