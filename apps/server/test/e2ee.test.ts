@@ -1,8 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { deviceIdentity, MAX_DEVICES_PER_USER, MAX_KEY_PACKAGES_PER_DEVICE } from "@hestia/contracts";
-import type { ClientState } from "ts-mls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, befriend, collect, connect, emitAck, eventually, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
+import {
+  api,
+  befriend,
+  collect,
+  connect,
+  emitAck,
+  eventually,
+  registerUser,
+  roundTrip,
+  startServer,
+  type TestServer,
+  type TestUser,
+} from "./helpers";
 import { b64, commit, encrypt, keyPackage, newGroup, type SignatureKeys, signatureKeys, type TestKeyPackage } from "./mls";
 
 interface TestDevice {
@@ -52,25 +63,29 @@ function claimedPackage(packages: TestKeyPackage[], data: string): TestKeyPackag
 
 describe("end-to-end encryption", () => {
   let server: TestServer;
-  let alice: TestUser;
-  let bob: TestUser;
-  let carol: TestUser;
-  let eve: TestUser;
   beforeAll(async () => {
     server = await startServer();
-    [alice, bob, carol, eve] = await Promise.all([
+  });
+  afterAll(() => server.close());
+
+  /**
+   * Four new users for one test: alice is friends with bob and with carol; bob and carol are not
+   * friends; eve knows nobody.
+   */
+  async function cast(): Promise<{ alice: TestUser; bob: TestUser; carol: TestUser; eve: TestUser }> {
+    const [alice, bob, carol, eve] = await Promise.all([
       registerUser(server, "alice"),
       registerUser(server, "bob"),
       registerUser(server, "carol"),
       registerUser(server, "eve"),
     ]);
-    await befriend(server, alice, bob);
-    await befriend(server, alice, carol);
-  });
-  afterAll(() => server.close());
+    await Promise.all([befriend(server, alice, bob), befriend(server, alice, carol)]);
+    return { alice, bob, carol, eve };
+  }
 
   describe("devices", () => {
     it("registers a device with an Ed25519 key; refuses anything else", async () => {
+      const carol = await registerUser(server, "carol");
       const keys = await signatureKeys();
       const created = await api(server, "POST", "/e2ee/devices", {
         token: carol.token,
@@ -111,16 +126,15 @@ describe("end-to-end encryption", () => {
       try {
         const [toDana, toFriend, toStranger] = sockets.map((socket) => collect(socket, "e2eeDevices"));
         const device = await addDevice(server, dana);
-        // Announced once the device can be added: when it has key packages.
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        expect(toFriend).toEqual([]);
+        // Announced once the device can be added: when it has key packages, not when it is registered.
         await stock(server, device, 2);
-        await eventually(() => {
-          expect(toDana).toEqual([{ userId: dana.id }]);
-          expect(toFriend).toEqual([{ userId: dana.id }]);
-        });
+        await Promise.all(sockets.map(roundTrip));
+        expect(toDana).toEqual([{ userId: dana.id }]);
+        expect(toFriend).toEqual([{ userId: dana.id }]);
         expect((await api(server, "DELETE", `/e2ee/devices/${device.id}`, { token: dana.token })).status).toBe(204);
-        await eventually(() => expect(toFriend).toEqual([{ userId: dana.id }, { userId: dana.id }]));
+        await Promise.all(sockets.map(roundTrip));
+        expect(toDana).toEqual([{ userId: dana.id }, { userId: dana.id }]);
+        expect(toFriend).toEqual([{ userId: dana.id }, { userId: dana.id }]);
         expect(toStranger).toEqual([]);
       } finally {
         for (const socket of sockets) socket.disconnect();
@@ -143,6 +157,7 @@ describe("end-to-end encryption", () => {
     });
 
     it("lists devices to the user, friends and group co-members only; a device's details to its owner only", async () => {
+      const { alice, bob, carol, eve } = await cast();
       const bobPhone = await addDevice(server, bob);
       const listed = await api(server, "GET", `/e2ee/devices?userId=${bob.id}`, { token: alice.token });
       expect(listed.status).toBe(200);
@@ -170,6 +185,7 @@ describe("end-to-end encryption", () => {
 
   describe("key packages", () => {
     it("stores a device's own key packages and counts them; refuses garbage, other identities and other keys, storing nothing", async () => {
+      const { alice, carol } = await cast();
       const device = await addDevice(server, carol);
       const other = await addDevice(server, carol, "tablet");
       const good = await packageOf(device);
@@ -201,6 +217,7 @@ describe("end-to-end encryption", () => {
     });
 
     it(`holds at most ${MAX_KEY_PACKAGES_PER_DEVICE} unclaimed one-time packages per device`, async () => {
+      const carol = await registerUser(server, "carol");
       const device = await addDevice(server, carol);
       const { data } = await packageOf(device);
       const path = `/e2ee/devices/${device.id}/key-packages`;
@@ -231,6 +248,7 @@ describe("end-to-end encryption", () => {
     });
 
     it("claims: yourself and friends yes, strangers 403, unknown users 404; a group admin may claim its members'", async () => {
+      const { alice, bob, carol, eve } = await cast();
       const bobDevice = await addDevice(server, bob);
       await stock(server, bobDevice, 3);
       expect((await claim(server, eve, { userId: bob.id })).status).toBe(403);
@@ -306,23 +324,48 @@ describe("end-to-end encryption", () => {
   });
 
   describe("conversations, commits and welcomes", () => {
-    let aliceDevice: TestDevice;
-    let bobDevice: TestDevice;
-    let bobPackages: TestKeyPackage[];
-    let conversationId: number;
-    /** Alice's MLS state of the direct conversation. */
-    let state: ClientState;
+    /** New users with a device each (bob's with key packages), and alice's direct conversation with bob, unless `open` is false. */
+    async function devices({ open = true } = {}) {
+      const users = await cast();
+      const [aliceDevice, bobDevice] = await Promise.all([addDevice(server, users.alice), addDevice(server, users.bob)]);
+      const bobPackages = (await stock(server, bobDevice, 5)).oneTime;
+      let conversationId = 0;
+      if (open) {
+        conversationId = (await api(server, "POST", `/e2ee/direct/${users.bob.id}`, { token: users.alice.token })).body.conversationId;
+        await api(server, "POST", `/messages/direct/${users.bob.id}`, { token: users.alice.token, body: { content: "plain first" } });
+      }
+      return { ...users, aliceDevice, bobDevice, bobPackages, conversationId };
+    }
 
-    beforeAll(async () => {
-      aliceDevice = await addDevice(server, alice);
-      bobDevice = await addDevice(server, bob);
-      bobPackages = (await stock(server, bobDevice, 5)).oneTime;
-    });
+    /** Commits the MLS group of the conversation made by `devices()`, welcoming bob's device: epoch 1. */
+    async function firstCommit({ alice, bob, aliceDevice, bobDevice, bobPackages, conversationId }: Awaited<ReturnType<typeof devices>>) {
+      const claimed = await claim(server, alice, { userId: bob.id, deviceIds: [bobDevice.id] });
+      const created = await commit(await newGroup(conversationId, await packageOf(aliceDevice)), [
+        claimedPackage(bobPackages, claimed.body[0].keyPackage).publicPackage,
+      ]);
+      const body = {
+        deviceId: aliceDevice.id,
+        epoch: 0,
+        commit: created.commit,
+        welcome: { data: created.welcome, deviceIds: [bobDevice.id] },
+      };
+      const accepted = await api(server, "POST", `/e2ee/conversations/${conversationId}/commits`, { token: alice.token, body });
+      return { created, accepted };
+    }
+
+    /** `devices()` with the first commit made: alice's MLS state is at epoch 1. */
+    async function established() {
+      const fixture = await devices();
+      const { created, accepted } = await firstCommit(fixture);
+      expect(accepted.status).toBe(201);
+      return { ...fixture, state: created.state };
+    }
 
     it("opens the direct conversation with a friend, with both users' devices; nobody else sees it", async () => {
+      const { alice, bob, eve, aliceDevice, bobDevice } = await devices({ open: false });
       const opened = await api(server, "POST", `/e2ee/direct/${bob.id}`, { token: alice.token });
       expect(opened.status).toBe(200);
-      conversationId = opened.body.conversationId;
+      const conversationId = opened.body.conversationId;
       expect(opened.body).toMatchObject({ kind: "DIRECT", peerUserId: bob.id, epoch: 0, encrypted: false });
       expect(opened.body.groupId).toBeUndefined();
       const members = Object.fromEntries(opened.body.members.map((m: { userId: number }) => [m.userId, m]));
@@ -346,30 +389,20 @@ describe("end-to-end encryption", () => {
     });
 
     it("accepts the first commit with its welcome; tells the members and the welcomed device", async () => {
+      const fixture = await devices();
+      const { alice, bob, bobDevice, conversationId } = fixture;
       const bobSocket = await connect(server, bob.token);
       const commits = collect(bobSocket, "e2eeCommit");
       const welcomes = collect(bobSocket, "e2eeWelcome");
-      const claimed = await claim(server, alice, { userId: bob.id, deviceIds: [bobDevice.id] });
-      const created = await commit(await newGroup(conversationId, await packageOf(aliceDevice)), [
-        claimedPackage(bobPackages, claimed.body[0].keyPackage).publicPackage,
-      ]);
-      const body = {
-        deviceId: aliceDevice.id,
-        epoch: 0,
-        commit: created.commit,
-        welcome: { data: created.welcome, deviceIds: [bobDevice.id] },
-      };
-      const accepted = await api(server, "POST", `/e2ee/conversations/${conversationId}/commits`, { token: alice.token, body });
+      const { created, accepted } = await firstCommit(fixture);
       expect(accepted.status).toBe(201);
       expect(accepted.body).toEqual({ epoch: 1, afterMessageId: expect.any(Number) });
       const history = await api(server, "GET", `/messages/direct/${bob.id}`, { token: alice.token });
       expect(accepted.body.afterMessageId).toBe(history.body.at(-1).id);
-      state = created.state;
 
-      await eventually(() => {
-        expect(commits).toEqual([{ conversationId, epoch: 1 }]);
-        expect(welcomes).toEqual([{ conversationId, deviceIds: [bobDevice.id] }]);
-      });
+      await roundTrip(bobSocket);
+      expect(commits).toEqual([{ conversationId, epoch: 1 }]);
+      expect(welcomes).toEqual([{ conversationId, deviceIds: [bobDevice.id] }]);
       const pending = await api(server, "GET", `/e2ee/devices/${bobDevice.id}/welcomes`, { token: bob.token });
       expect(pending.body).toEqual([
         {
@@ -392,6 +425,7 @@ describe("end-to-end encryption", () => {
     });
 
     it("refuses commits that are garbage, of another group or epoch, from someone else's device, or welcoming strangers", async () => {
+      const { alice, carol, eve, aliceDevice, bobDevice, conversationId, state } = await established();
       const next = await commit(state);
       const path = `/e2ee/conversations/${conversationId}/commits`;
       const post = (body: object, user = alice) =>
@@ -423,6 +457,8 @@ describe("end-to-end encryption", () => {
     });
 
     it("accepts exactly one commit per epoch when several race for it", async () => {
+      const { alice, bob, eve, aliceDevice, conversationId, ...fixture } = await established();
+      let state = fixture.state;
       const path = `/e2ee/conversations/${conversationId}/commits`;
       for (let round = 0; round < 5; round++) {
         const epoch = 1 + round;
@@ -453,6 +489,8 @@ describe("end-to-end encryption", () => {
     });
 
     it("stores encrypted DMs as ciphertext, delivers them, and refuses garbage, other groups' and stale ones", async () => {
+      const { alice, bob, eve, aliceDevice, conversationId, ...fixture } = await established();
+      let state = fixture.state;
       const bobSocket = await connect(server, bob.token);
       const received = collect(bobSocket, "newDM");
       const { ciphertext, state: after } = await encrypt(state, "secret hello");
@@ -492,7 +530,7 @@ describe("end-to-end encryption", () => {
       const staleMessage = await encrypt(state, "too late");
       await api(server, "POST", `/e2ee/conversations/${conversationId}/commits`, {
         token: alice.token,
-        body: { deviceId: aliceDevice.id, epoch: 6, commit: moved.commit },
+        body: { deviceId: aliceDevice.id, epoch: 1, commit: moved.commit },
       });
       const stale = await send({ encrypted: true, ciphertext: staleMessage.ciphertext });
       expect(stale.status).toBe(409);
@@ -520,49 +558,65 @@ describe("end-to-end encryption", () => {
   });
 
   describe("encrypted groups", () => {
-    let aliceDevice: TestDevice;
-    let bobDevice: TestDevice;
-    let carolDevice: TestDevice;
-    let groupId: number;
-    let state: ClientState;
-    let epoch = 0;
-    const path = () => `/e2ee/conversations/${groupId}/commits`;
-
-    beforeAll(async () => {
-      [aliceDevice, bobDevice, carolDevice] = await Promise.all([
+    /**
+     * New users with a device each, and alice's new encrypted group "Vault" with its MLS group at epoch 0.
+     * `addThrough` makes alice (or another member) commit adding devices, keeping alice's MLS state.
+     */
+    async function vault() {
+      const users = await cast();
+      const { alice, bob } = users;
+      const [aliceDevice, bobDevice, carolDevice] = await Promise.all([
         addDevice(server, alice),
         addDevice(server, bob),
-        addDevice(server, carol),
+        addDevice(server, users.carol),
       ]);
       const created = await api(server, "POST", "/groups", { token: alice.token, body: { name: "Vault", encrypted: true } });
       expect(created.body).toMatchObject({ encrypted: true, role: "OWNER" });
-      groupId = created.body.id;
-      state = await newGroup(groupId, await packageOf(aliceDevice));
-    });
-
-    /** Alice commits adding these devices' fresh key packages; resolves with the response. */
-    async function addThrough(devices: TestDevice[], members?: object, user = alice) {
-      const packages = await Promise.all(devices.map(packageOf));
-      const made = await commit(
-        state,
-        packages.map((kp) => kp.publicPackage),
-      );
-      const body = {
-        deviceId: user === alice ? aliceDevice.id : user === bob ? bobDevice.id : carolDevice.id,
-        epoch,
-        commit: made.commit,
-        welcome: devices.length ? { data: made.welcome, deviceIds: devices.map((d) => d.id) } : undefined,
-        members,
+      const groupId: number = created.body.id;
+      const group = {
+        ...users,
+        aliceDevice,
+        bobDevice,
+        carolDevice,
+        groupId,
+        path: `/e2ee/conversations/${groupId}/commits`,
+        /** Alice's MLS state of the group. */
+        state: await newGroup(groupId, await packageOf(aliceDevice)),
+        epoch: 0,
+        /** Commits adding these devices' fresh key packages, made from alice's state; resolves with the response. */
+        async addThrough(devices: TestDevice[], members?: object, user = alice) {
+          const packages = await Promise.all(devices.map(packageOf));
+          const made = await commit(
+            group.state,
+            packages.map((kp) => kp.publicPackage),
+          );
+          const body = {
+            deviceId: user === alice ? aliceDevice.id : user === bob ? bobDevice.id : carolDevice.id,
+            epoch: group.epoch,
+            commit: made.commit,
+            welcome: devices.length ? { data: made.welcome, deviceIds: devices.map((d) => d.id) } : undefined,
+            members,
+          };
+          const response = await api(server, "POST", group.path, { token: user.token, body });
+          if (response.status === 201) {
+            group.state = made.state;
+            group.epoch = response.body.epoch;
+          }
+          return response;
+        },
       };
-      const response = await api(server, "POST", path(), { token: user.token, body });
-      if (response.status === 201) {
-        state = made.state;
-        epoch = response.body.epoch;
-      }
-      return response;
+      return group;
+    }
+
+    /** `vault()` with bob added through a commit. */
+    async function vaultWithBob() {
+      const group = await vault();
+      expect((await group.addThrough([group.bobDevice], { add: [group.bob.id] })).status).toBe(201);
+      return group;
     }
 
     it("adds members only through a commit by an admin, to friends, with every group endpoint showing encrypted", async () => {
+      const { alice, bob, carol, eve, bobDevice, carolDevice, groupId, addThrough } = await vault();
       const plain = await api(server, "POST", `/groups/${groupId}/members/${bob.id}`, { token: alice.token });
       expect(plain.status).toBe(409);
       expect(plain.body.error).toBe(
@@ -577,7 +631,8 @@ describe("end-to-end encryption", () => {
       const added = await addThrough([bobDevice], { add: [bob.id] });
       expect(added.status).toBe(201);
       expect(added.body).toEqual({ epoch: 1, afterMessageId: 0 });
-      await eventually(() => expect(welcomes).toEqual([{ conversationId: groupId, deviceIds: [bobDevice.id] }]));
+      await roundTrip(bobSocket);
+      expect(welcomes).toEqual([{ conversationId: groupId, deviceIds: [bobDevice.id] }]);
       const welcome = (await api(server, "GET", `/e2ee/devices/${bobDevice.id}/welcomes`, { token: bob.token })).body;
       expect(welcome).toEqual([expect.objectContaining({ conversationId: groupId, kind: "GROUP", groupId, epoch: 1 })]);
       expect(welcome[0].peerUserId).toBeUndefined();
@@ -603,6 +658,8 @@ describe("end-to-end encryption", () => {
     });
 
     it("takes only ciphertext of the current epoch, and delivers it to joined members", async () => {
+      const group = await vaultWithBob();
+      const { alice, bob, eve, groupId, addThrough } = group;
       const bobSocket = await connect(server, bob.token);
       await emitAck(bobSocket, "joinGroup", { groupId });
       const received = collect(bobSocket, "newGroupMessage");
@@ -611,18 +668,18 @@ describe("end-to-end encryption", () => {
       expect(plain.body).toEqual({ code: "BAD_REQUEST", error: "This group accepts only end-to-end encrypted messages" });
       expect((await emitAck(bobSocket, "sendGroupMessage", { groupId, content: "hi" })).code).toBe("BAD_REQUEST");
 
-      const { ciphertext, state: after } = await encrypt(state, "group secret");
+      const { ciphertext, state: after } = await encrypt(group.state, "group secret");
       const sent = await api(server, "POST", `/groups/${groupId}/messages`, { token: alice.token, body: { encrypted: true, ciphertext } });
       expect(sent.status).toBe(201);
       expect(sent.body).toMatchObject({ groupId, encrypted: true, content: null, ciphertext });
       await eventually(() => expect(received).toEqual([sent.body]));
-      state = after;
+      group.state = after;
       expect((await api(server, "GET", `/groups/${groupId}/messages`, { token: bob.token })).body).toEqual([sent.body]);
       expect(
         (await api(server, "POST", `/groups/${groupId}/messages`, { token: eve.token, body: { encrypted: true, ciphertext } })).status,
       ).toBe(404);
 
-      const stale = await encrypt(state, "stale");
+      const stale = await encrypt(group.state, "stale");
       expect((await addThrough([])).status).toBe(201);
       expect(
         (
@@ -639,6 +696,8 @@ describe("end-to-end encryption", () => {
     });
 
     it("removes members through a commit: admins remove members, only the owner removes admins, nobody the owner", async () => {
+      const group = await vaultWithBob();
+      const { alice, bob, carol, eve, carolDevice, groupId, addThrough, path } = group;
       expect((await addThrough([carolDevice], { add: [carol.id] })).status).toBe(201);
       await api(server, "PATCH", `/groups/${groupId}/members/${carol.id}`, { token: alice.token, body: { role: "ADMIN" } });
       const plainRemove = await api(server, "DELETE", `/groups/${groupId}/members/${bob.id}`, { token: alice.token });
@@ -646,12 +705,12 @@ describe("end-to-end encryption", () => {
 
       // The commits are made from alice's state: the server sees only their framing, and alice keeps a state to encrypt with.
       const carolCommit = async (members: object) => {
-        const made = await commit(state);
-        const response = await api(server, "POST", path(), {
+        const made = await commit(group.state);
+        const response = await api(server, "POST", path, {
           token: carol.token,
-          body: { deviceId: carolDevice.id, epoch, commit: made.commit, members },
+          body: { deviceId: carolDevice.id, epoch: group.epoch, commit: made.commit, members },
         });
-        if (response.status === 201) [state, epoch] = [made.state, response.body.epoch];
+        if (response.status === 201) [group.state, group.epoch] = [made.state, response.body.epoch];
         return response;
       };
       expect((await carolCommit({ remove: [alice.id] })).status).toBe(403);
@@ -666,12 +725,12 @@ describe("end-to-end encryption", () => {
       // Every member but bob hears of it; bob's sockets leave the room at once.
       const after = await api(server, "POST", `/groups/${groupId}/messages`, {
         token: alice.token,
-        body: { encrypted: true, ciphertext: (await encrypt(state, "x")).ciphertext },
+        body: { encrypted: true, ciphertext: (await encrypt(group.state, "x")).ciphertext },
       });
       expect(after.status).toBe(201);
       expect((await api(server, "GET", `/groups/${groupId}`, { token: bob.token })).status).toBe(404);
-      expect((await api(server, "GET", path(), { token: bob.token })).status).toBe(404);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await api(server, "GET", path, { token: bob.token })).status).toBe(404);
+      await roundTrip(bobSocket);
       expect(received).toEqual([]);
       expect(commits).toEqual([]);
       const members = (await api(server, "GET", `/e2ee/conversations/${groupId}`, { token: alice.token })).body.members;

@@ -157,6 +157,16 @@ export function emitAck<T = any>(socket: Socket, event: string, payload: unknown
   });
 }
 
+/**
+ * Resolves once everything this server process emitted to the socket before the call has arrived: the
+ * answer to a request sent now comes after those events on the same connection. The request is a
+ * malformed one, refused without touching anything.
+ */
+export async function roundTrip(socket: Socket): Promise<void> {
+  const answer = await emitAck<{ code?: string }>(socket, "leaveGroup", {});
+  if (answer?.code !== "VALIDATION_ERROR") throw new Error(`unexpected answer to the round trip: ${JSON.stringify(answer)}`);
+}
+
 /** Collects every payload a socket receives for an event. */
 export function collect<T = any>(socket: Socket, event: string): T[] {
   const received: T[] = [];

@@ -74,9 +74,10 @@ describe("direct messages", () => {
     });
     expect(again).toEqual(first);
     expect(overRest.body).toEqual(first);
-    await eventually(() => expect(received).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(received).toHaveLength(1);
+    // A repeat broadcast would have been emitted before this next message, and reached bob's socket first.
+    const barrier = await emitAck(aliceSocket, "sendDM", { toId: bob.id, content: "barrier" });
+    await eventually(() => expect(received).toContainEqual(barrier));
+    expect(received).toEqual([first, barrier]);
     aliceSocket.close();
     bobSocket.close();
   });
@@ -181,26 +182,29 @@ describe("direct messages", () => {
 
 describe("groups", () => {
   let server: TestServer;
-  let owner: TestUser;
-  let member: TestUser;
-  let outsider: TestUser;
-  let groupId: number;
   beforeAll(async () => {
     server = await startServer();
-    [owner, member, outsider] = [
-      await registerUser(server, "owner"),
-      await registerUser(server, "member"),
-      await registerUser(server, "outsider"),
-    ];
-    await befriend(server, owner, member);
-    const created = await api(server, "POST", "/groups", { token: owner.token, body: { name: "  Hearth  ", description: "warm" } });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "Hearth", description: "warm", isPrivate: false, role: "OWNER", memberCount: 1 });
-    groupId = created.body.id;
   });
   afterAll(() => server.close());
 
+  /** A new group of a new owner, with a friend of the owner as its member (unless `withMember` is false) and an outsider. */
+  async function hearth({ withMember = true } = {}) {
+    const [owner, member, outsider] = await Promise.all([
+      registerUser(server, "owner"),
+      registerUser(server, "member"),
+      registerUser(server, "outsider"),
+    ]);
+    await befriend(server, owner, member);
+    const created = await api(server, "POST", "/groups", { token: owner.token, body: { name: "  Hearth  ", description: "warm" } });
+    expect(created.status).toBe(201);
+    const groupId: number = created.body.id;
+    if (withMember) expect((await api(server, "POST", `/groups/${groupId}/members/${member.id}`, { token: owner.token })).status).toBe(200);
+    return { owner, member, outsider, groupId, created: created.body };
+  }
+
   it("admins add only friends; members are listed with roles; non-members get 404 everywhere", async () => {
+    const { owner, member, outsider, groupId, created } = await hearth({ withMember: false });
+    expect(created).toMatchObject({ name: "Hearth", description: "warm", isPrivate: false, role: "OWNER", memberCount: 1 });
     expect((await api(server, "POST", `/groups/${groupId}/members/${outsider.id}`, { token: owner.token })).status).toBe(403);
     const added = await api(server, "POST", `/groups/${groupId}/members/${member.id}`, { token: owner.token });
     expect(added.status).toBe(200);
@@ -237,6 +241,7 @@ describe("groups", () => {
   });
 
   it("delivers group messages to joined members over sockets, from REST and socket sends, in order", async () => {
+    const { owner, member, outsider, groupId } = await hearth();
     const ownerSocket = await connect(server, owner.token);
     const memberSocket = await connect(server, member.token);
     const outsiderSocket = await connect(server, outsider.token);
@@ -244,6 +249,7 @@ describe("groups", () => {
     expect(await emitAck(memberSocket, "joinGroup", { groupId })).toEqual({ ok: true });
     expect(await emitAck(outsiderSocket, "joinGroup", { groupId })).toEqual({ error: "Group not found", code: "NOT_FOUND" });
     const received = collect(memberSocket, "newGroupMessage");
+    const directs = collect(memberSocket, "newDM");
     const spied = collect(outsiderSocket, "newGroupMessage");
 
     const viaSocket = await emitAck(ownerSocket, "sendGroupMessage", { groupId, content: "from socket" });
@@ -254,27 +260,34 @@ describe("groups", () => {
 
     const history = await emitAck(memberSocket, "getGroupHistory", { groupId });
     expect(history.map((m: { content: string }) => m.content)).toEqual(["from socket", "from REST"]);
+    // These acks reach the outsider's socket after anything broadcast before they were answered.
     expect(await emitAck(outsiderSocket, "getGroupHistory", { groupId })).toMatchObject({ code: "NOT_FOUND" });
     expect(await emitAck(outsiderSocket, "sendGroupMessage", { groupId, content: "let me in" })).toMatchObject({ code: "NOT_FOUND" });
     expect(spied).toEqual([]);
 
     expect(await emitAck(memberSocket, "leaveGroup", { groupId })).toEqual({ ok: true });
     await emitAck(ownerSocket, "sendGroupMessage", { groupId, content: "after leave" });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(received).toHaveLength(2);
+    // Sent after the group message, to the member's own room: once it arrives, the group message would have too.
+    const barrier = await emitAck(ownerSocket, "sendDM", { toId: member.id, content: "barrier" });
+    await eventually(() => expect(directs).toEqual([barrier]));
+    expect(received).toEqual([viaSocket, viaRest.body]);
     for (const socket of [ownerSocket, memberSocket, outsiderSocket]) socket.close();
   });
 
   it("a removed member's sockets leave the room at once and lose access; the owner cannot be removed", async () => {
+    const { owner, member, groupId } = await hearth();
     const memberSocket = await connect(server, member.token);
     await emitAck(memberSocket, "joinGroup", { groupId });
     const received = collect(memberSocket, "newGroupMessage");
+    const directs = collect(memberSocket, "newDM");
     expect((await api(server, "DELETE", `/groups/${groupId}/members/${owner.id}`, { token: member.token })).status).toBe(403);
     expect((await api(server, "DELETE", `/groups/${groupId}/members/${owner.id}`, { token: owner.token })).status).toBe(403);
     const removed = await api(server, "DELETE", `/groups/${groupId}/members/${member.id}`, { token: owner.token });
     expect(removed.status).toBe(204);
     await api(server, "POST", `/groups/${groupId}/messages`, { token: owner.token, body: { content: "secret after removal" } });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Sent after the group message, to the member's own room: once it arrives, the group message would have too.
+    const barrier = await api(server, "POST", `/messages/direct/${member.id}`, { token: owner.token, body: { content: "barrier" } });
+    await eventually(() => expect(directs).toEqual([barrier.body]));
     expect(received).toEqual([]);
     expect((await api(server, "GET", `/groups/${groupId}/messages`, { token: member.token })).status).toBe(404);
     const late = await api(server, "POST", `/groups/${groupId}/messages`, { token: member.token, body: { content: "still here?" } });
@@ -283,7 +296,7 @@ describe("groups", () => {
   });
 
   it("members leave by removing themselves; only the owner deletes the group", async () => {
-    await api(server, "POST", `/groups/${groupId}/members/${member.id}`, { token: owner.token });
+    const { owner, member, groupId } = await hearth();
     expect((await api(server, "DELETE", `/groups/${groupId}`, { token: member.token })).status).toBe(403);
     expect((await api(server, "DELETE", `/groups/${groupId}/members/${member.id}`, { token: member.token })).status).toBe(204);
     expect((await api(server, "GET", "/groups", { token: member.token })).body).toEqual([]);
@@ -307,9 +320,14 @@ describe("presence and account deletion", () => {
     const phone = await connect(server, ann.token);
     const laptop = await connect(server, ann.token);
     await eventually(async () => expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("active"));
+    const phoneId = phone.id!;
     phone.close();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Once the server dropped the phone's socket, its leaving is queued for ann's presence; a new socket
+    // of ann's is counted after it, so once that one is connected, the phone's leaving has been applied.
+    await eventually(() => expect(server.app.io.of("/").sockets.has(phoneId)).toBe(false));
+    const tablet = await connect(server, ann.token);
     expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("active");
+    tablet.close();
     laptop.close();
     await eventually(async () => expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("offline"));
     await eventually(() =>
@@ -320,8 +338,8 @@ describe("presence and account deletion", () => {
     );
 
     await api(server, "PATCH", "/users/status", { token: ann.token, body: { status: "do_not_disturb" } });
+    // A socket is counted before its handshake completes: once connected, its presence update is done.
     const again = await connect(server, ann.token);
-    await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await api(server, "GET", "/users/me", { token: ann.token })).body.status).toBe("do_not_disturb");
     again.close();
     benSocket.close();

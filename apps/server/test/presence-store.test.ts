@@ -33,29 +33,57 @@ describe.each(stores)("presence %s", (_name, create) => {
 });
 
 describe.skipIf(!client)("presence in Redis across processes", () => {
-  const store = (ttlMs: number) => createRedisPresenceStore(client!, ttlMs, `${namespace!.prefix}:presence:shared:`);
+  // Expiry is measured with a clock of the test's own, so nothing waits for real time to pass. The TTL is
+  // long, so that the Redis key expiry the store sets as a safety net (in real time) never fires meanwhile.
+  const ttlMs = 60_000;
+  let shared = 0;
+  /** A clock that moves only when told to, starting now. */
+  const manualClock = () => {
+    let at = Date.now();
+    return { now: () => at, advance: (ms: number) => (at += ms) };
+  };
+  /** Stores of several processes sharing one presence, for one test. */
+  const processes = (now: () => number) => {
+    const prefix = `${namespace!.prefix}:presence:shared-${++shared}:`;
+    return () => createRedisPresenceStore(client!, ttlMs, prefix, now);
+  };
 
   it("finds the users whose sockets were on a process that stopped refreshing them", async () => {
-    const alive = store(300);
-    const dead = store(300);
+    const clock = manualClock();
+    const process = processes(clock.now);
+    const [alive, dead] = [process(), process()];
     expect(await dead.connected(10, "dead-1")).toBe(true);
     expect(await dead.connected(11, "dead-2")).toBe(true);
     expect(await alive.connected(11, "alive-1")).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    clock.advance(ttlMs / 2);
     await alive.refresh([{ userId: 11, socketId: "alive-1" }]);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    // 10 had only the dead process's socket; 11 still has a live one.
+    // Nothing has expired yet.
+    expect(await alive.sweep()).toEqual([]);
+    clock.advance(ttlMs / 2 + 1);
+    // The dead process's sockets expired: 10 had only those; 11 still has a live one.
     expect(await alive.sweep()).toEqual([10]);
     expect(await alive.sweep()).toEqual([]);
     expect(await alive.disconnected(11, "alive-1")).toBe(true);
   });
 
   it("counts a stalled process's sockets again when it refreshes after being swept", async () => {
-    const stalled = store(100);
+    const clock = manualClock();
+    const stalled = processes(clock.now)();
     expect(await stalled.connected(20, "slow-1")).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    clock.advance(ttlMs + 1);
     expect(await stalled.sweep()).toEqual([20]);
     expect(await stalled.refresh([{ userId: 20, socketId: "slow-1" }])).toEqual([20]);
     expect(await stalled.refresh([{ userId: 20, socketId: "slow-1" }])).toEqual([]);
+  });
+
+  it("a socket connected again before it expired is not counted as a new arrival", async () => {
+    const clock = manualClock();
+    const store = processes(clock.now)();
+    expect(await store.connected(30, "a")).toBe(true);
+    clock.advance(ttlMs - 1);
+    expect(await store.refresh([{ userId: 30, socketId: "a" }])).toEqual([]);
+    clock.advance(ttlMs - 1);
+    expect(await store.sweep()).toEqual([]);
+    expect(await store.disconnected(30, "a")).toBe(true);
   });
 });

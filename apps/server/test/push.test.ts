@@ -144,15 +144,17 @@ describe("push notifications through FCM", () => {
     fcm.release();
     await settled();
 
+    // FCM unreachable: a server of its own, whose fake FCM is closed (the shared one stays up for the other tests).
+    const gone = await startFakeFcm();
     const broken = await startServer(
-      { FIREBASE_SERVICE_ACCOUNT: fcm.serviceAccount },
-      { firebase: { httpAgent: fcm.agent, credential: fcm.credential } },
+      { FIREBASE_SERVICE_ACCOUNT: gone.serviceAccount },
+      { firebase: { httpAgent: gone.agent, credential: gone.credential } },
     );
     try {
       const [carol, dave] = await Promise.all([registerUser(broken), registerUser(broken)]);
       await befriend(broken, carol, dave);
       await api(broken, "PATCH", "/users/fcm-token", { token: dave.token, body: { token: "dave-device" } });
-      await fcm.close(); // FCM unreachable
+      await gone.close();
       const sent = await api(broken, "POST", `/messages/direct/${dave.id}`, { token: carol.token, body: { content: "still stored" } });
       expect(sent.status).toBe(201);
       await broken.app.deps.push.idle();
@@ -161,7 +163,6 @@ describe("push notifications through FCM", () => {
       ).toEqual(["still stored"]);
     } finally {
       await broken.close();
-      fcm = await startFakeFcm();
     }
   });
 });

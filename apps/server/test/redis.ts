@@ -35,6 +35,19 @@ export function redisNamespace(url: string) {
   const prefix = `hestia-test-${randomBytes(4).toString("hex")}`;
   return {
     prefix,
+    /**
+     * How many live sockets the servers using this prefix (as REDIS_PREFIX) count for a user's presence:
+     * once a server has handled a socket's connect or disconnect, this count says so.
+     */
+    async presenceSockets(userId: number): Promise<number> {
+      const client = createClient({ url });
+      await client.connect();
+      try {
+        return await client.zCount(`${prefix}:presence:user:${userId}`, `(${Date.now()}`, "+inf");
+      } finally {
+        await client.close();
+      }
+    },
     async drop() {
       const client = createClient({ url });
       await client.connect();

@@ -3,16 +3,16 @@ import { api, connect, expectCleanError, freshProfile, registerUser, startServer
 
 describe("users", () => {
   let server: TestServer;
-  let alice: TestUser;
-  let bob: TestUser;
   beforeAll(async () => {
     server = await startServer();
-    alice = await registerUser(server, "alice");
-    bob = await registerUser(server, "bob");
   });
   afterAll(() => server.close());
 
+  /** Two new users: the tests change profiles, so none reuses another's. */
+  const pair = (): Promise<[TestUser, TestUser]> => Promise.all([registerUser(server, "alice"), registerUser(server, "bob")]);
+
   it("GET /users/me returns your own profile, with an ISO timestamp and no password hash", async () => {
+    const alice = await registerUser(server, "alice");
     const response = await api(server, "GET", "/users/me", { token: alice.token });
     expect(response.status).toBe(200);
     expect(response.body).toEqual(freshProfile(alice));
@@ -21,6 +21,7 @@ describe("users", () => {
   });
 
   it("finds profiles by id and by username (any letter case)", async () => {
+    const [alice, bob] = await pair();
     const byId = await api(server, "GET", `/users/by-id/${bob.id}`, { token: alice.token });
     expect(byId.status).toBe(200);
     expect(byId.body).toEqual(freshProfile(bob));
@@ -31,6 +32,7 @@ describe("users", () => {
   });
 
   it("answers 404 for unknown users and 400 for a malformed id", async () => {
+    const alice = await registerUser(server, "alice");
     const unknownId = await api(server, "GET", "/users/by-id/999999", { token: alice.token });
     expect(unknownId.status).toBe(404);
     expect(unknownId.body).toEqual({ error: "User not found", code: "NOT_FOUND" });
@@ -41,6 +43,7 @@ describe("users", () => {
   });
 
   it("requires a token for every /users endpoint", async () => {
+    const bob = await registerUser(server, "bob");
     for (const [method, path] of [
       ["GET", "/users/me"],
       ["DELETE", "/users/me"],
@@ -57,6 +60,7 @@ describe("users", () => {
   });
 
   it("sets the bio (trimmed, at most 500 characters); a longer one is refused and not stored", async () => {
+    const alice = await registerUser(server, "alice");
     const ok = await api(server, "PATCH", "/users/bio", { token: alice.token, body: { bio: "  hello 👋  " } });
     expect(ok.status).toBe(200);
     expect(ok.body.bio).toBe("hello 👋");
@@ -68,6 +72,7 @@ describe("users", () => {
   });
 
   it("sets a valid status; an invalid one is 400 and not stored", async () => {
+    const bob = await registerUser(server, "bob");
     for (const status of ["do_not_disturb", "offline", "active"]) {
       const response = await api(server, "PATCH", "/users/status", { token: bob.token, body: { status } });
       expect(response.status).toBe(200);
@@ -82,6 +87,7 @@ describe("users", () => {
   });
 
   it("registers several push tokens per user", async () => {
+    const alice = await registerUser(server, "alice");
     for (const token of ["device-token-1", "device-token-2"]) {
       const response = await api(server, "PATCH", "/users/fcm-token", { token: alice.token, body: { token } });
       expect(response.status).toBe(200);
@@ -93,6 +99,7 @@ describe("users", () => {
   });
 
   it("sets the profile picture to an https URL, refuses other URLs, and removes it with null", async () => {
+    const alice = await registerUser(server, "alice");
     const url = "https://images.example.com/alice.png";
     const ok = await api(server, "PATCH", "/users/profile-picture", { token: alice.token, body: { profilePictureUrl: url } });
     expect(ok.status).toBe(200);
@@ -106,6 +113,7 @@ describe("users", () => {
   });
 
   it("DELETE /users/me: 204, then the account is gone and its tokens stop working at once", async () => {
+    const alice = await registerUser(server, "alice");
     const carol = await registerUser(server, "carol");
     await api(server, "PATCH", "/users/fcm-token", { token: carol.token, body: { token: "carol-device" } });
     const socket = await connect(server, carol.token);
@@ -124,6 +132,7 @@ describe("users", () => {
   });
 
   it("answers a failing database with a bare 500: no stack, no database message", async () => {
+    const alice = await registerUser(server, "alice");
     const users = server.app.deps.db.user;
     const original = users.findUnique;
     users.findUnique = ((args: { where: Record<string, unknown> }) =>
@@ -141,6 +150,7 @@ describe("users", () => {
   });
 
   it("answers unknown routes with a 404 in the API's error shape", async () => {
+    const alice = await registerUser(server, "alice");
     const response = await api(server, "GET", "/nope", { token: alice.token });
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ error: expect.any(String), code: "NOT_FOUND" });

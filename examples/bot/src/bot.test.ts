@@ -58,22 +58,30 @@ describe("the bot", () => {
 
     await running.stop();
     await eventually(async () => expect((await dora.users.byId(running.user.id)).status).toBe("offline"));
+    // The bot answers only what reaches its socket. The server holds none of its sockets before the DM is
+    // sent, nor once it was delivered: nothing can answer it.
+    const botSockets = () => server.app.io.in(`user:${running.user.id}`).fetchSockets();
+    expect(await botSockets()).toEqual([]);
     await dora.realtime.sendDM({ toId: running.user.id, content: "still there?" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await botSockets()).toEqual([]);
     expect(replies).toHaveLength(3);
+    expect(logs.filter((line) => line.startsWith("answered"))).toHaveLength(3);
     dora.realtime.disconnect();
   });
 
   it("accepts the requests that arrived while it was away as soon as it starts", async () => {
+    // The bot's account exists, but the bot is not running.
+    const away = await registered("away_bot");
     const erin = await registered("erin");
-    await erin.friends.request((await erin.users.byUsername(bot.username)).id);
-    const running = await startBot({ url: server.url, ...bot, pollMs: 60_000 });
-    expect((await erin.friends.list()).map((friend) => friend.username)).toEqual(["echo_bot"]);
+    await erin.friends.request((await away.users.me()).id);
+    const running = await startBot({ url: server.url, username: "away_bot", password: "away_bot-password", pollMs: 60_000 });
+    expect((await erin.friends.list()).map((friend) => friend.username)).toEqual(["away_bot"]);
     await running.stop();
   });
 
   it("refuses to start with the wrong password", async () => {
-    await expect(startBot({ url: server.url, username: bot.username, password: "not-the-password" })).rejects.toMatchObject({
+    await registered("locked_bot");
+    await expect(startBot({ url: server.url, username: "locked_bot", password: "not-the-password" })).rejects.toMatchObject({
       code: "INVALID_CREDENTIALS",
     });
   });

@@ -34,8 +34,6 @@ function startChat(username: string) {
 
 describe("the terminal chat", () => {
   let bob: HestiaClient;
-  let aliceId: number;
-  let groupId: number;
 
   beforeAll(async () => {
     bob = createClient({ baseUrl: server.url });
@@ -46,7 +44,7 @@ describe("the terminal chat", () => {
     const chat = startChat("alice");
     await chat.expectLine("Signed in as alice");
     await chat.expectLine("No friends yet");
-    aliceId = (await bob.users.byUsername("alice")).id;
+    const aliceId = (await bob.users.byUsername("alice")).id;
 
     await chat.type("/add bob", "Friend request sent to bob.");
     expect((await bob.friends.requests()).map((request) => request.username)).toEqual(["alice"]);
@@ -65,7 +63,7 @@ describe("the terminal chat", () => {
 
     // A group alice is added to after starting: /groups follows it.
     const group = await bob.groups.create({ name: "Book club" });
-    groupId = group.id;
+    const groupId = group.id;
     await bob.groups.addMember(groupId, aliceId);
     await chat.type("/groups", `[#${groupId} Book club] 2 members, you are member`);
     await bob.groups.sendMessage(groupId, { content: "welcome" });
@@ -92,7 +90,15 @@ describe("the terminal chat", () => {
   });
 
   it("logs in again, follows its groups from the start, and ends with its input", async () => {
-    const chat = startChat("alice");
+    // An account that exists already, friends with bob and a member of his group.
+    const ada = createClient({ baseUrl: server.url });
+    const adaId = (await ada.auth.register({ username: "ada", password: "alice-password" })).user.id;
+    await ada.friends.request((await ada.users.byUsername("bob")).id);
+    await bob.friends.accept(adaId);
+    const groupId = (await bob.groups.create({ name: "Book club" })).id;
+    await bob.groups.addMember(groupId, adaId);
+
+    const chat = startChat("ada");
     await chat.expectLine("Friends: bob");
     await chat.expectLine(`[#${groupId} Book club] 2 members`);
     await bob.groups.sendMessage(groupId, { content: "back again?" });
@@ -100,10 +106,10 @@ describe("the terminal chat", () => {
 
     const carol = createClient({ baseUrl: server.url });
     await carol.auth.register({ username: "carol", password: "carol-password" });
-    await carol.friends.request(aliceId);
+    await carol.friends.request(adaId);
     await chat.type("/requests", "Friend requests from: carol");
     await chat.type("/accept carol", "You and carol are friends now.");
-    expect((await carol.friends.list()).map((friend) => friend.username)).toEqual(["alice"]);
+    expect((await carol.friends.list()).map((friend) => friend.username)).toEqual(["ada"]);
 
     chat.input.end();
     await chat.done;

@@ -2,13 +2,20 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "./client";
 import { isForeignKeyViolation, isUniqueViolation } from "./errors";
 import { migrate } from "./migrate";
-import { createTestDatabase, testFlavour } from "./testing";
+import { createTestDatabase, type TestDatabase, testFlavour } from "./testing";
 
 describe(`migrations on ${testFlavour()}`, () => {
-  const testDb = createTestDatabase();
-  afterAll(() => testDb.drop());
+  // Each test gets a database of its own, dropped when the file is done.
+  const databases: TestDatabase[] = [];
+  const freshDatabase = () => {
+    const database = createTestDatabase();
+    databases.push(database);
+    return database;
+  };
+  afterAll(() => Promise.all(databases.map((database) => database.drop())));
 
   it("applies every migration once, then nothing on a second run", async () => {
+    const testDb = freshDatabase();
     const first = await migrate(testDb.target);
     expect(first.applied).toContain("20261125000000_init");
     const second = await migrate(testDb.target);
@@ -16,17 +23,15 @@ describe(`migrations on ${testFlavour()}`, () => {
   });
 
   it("concurrent runs apply each migration exactly once", async () => {
-    const fresh = createTestDatabase();
-    try {
-      const results = await Promise.all([migrate(fresh.target), migrate(fresh.target), migrate(fresh.target)]);
-      const applied = results.flatMap((result) => result.applied);
-      expect(applied.filter((name) => name === "20261125000000_init")).toHaveLength(1);
-    } finally {
-      await fresh.drop();
-    }
+    const fresh = freshDatabase();
+    const results = await Promise.all([migrate(fresh.target), migrate(fresh.target), migrate(fresh.target)]);
+    const applied = results.flatMap((result) => result.applied);
+    expect(applied.filter((name) => name === "20261125000000_init")).toHaveLength(1);
   });
 
   it("yields a schema the generated client can use, with cascading user deletion", async () => {
+    const testDb = freshDatabase();
+    await migrate(testDb.target);
     const db = createDb(testDb.target);
     try {
       const alice = await db.user.create({ data: { username: "alice", usernameKey: "alice", passwordHash: "x" } });

@@ -24,7 +24,7 @@ export class HestiaError extends Error {
   /** Builds the error an API error body `{ error, code, details? }` describes. */
   static fromBody(body: unknown, status?: number): HestiaError {
     const { error, code, details } = (isErrorBody(body) ? body : {}) as Partial<ErrorBodyLike>;
-    const knownCode = code && code in errorStatus ? (code as ErrorCode) : "INTERNAL_ERROR";
+    const knownCode = code && Object.hasOwn(errorStatus, code) ? (code as ErrorCode) : "INTERNAL_ERROR";
     return new HestiaError(status ?? errorStatus[knownCode], knownCode, error ?? "Request failed", details);
   }
 

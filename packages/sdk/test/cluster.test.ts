@@ -55,6 +55,7 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
   }
 
   const seqs = (messages: Message[]) => messages.map((message) => message.seq);
+  const ids = (messages: Message[]) => messages.map((message) => message.id);
   const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
   it("delivers DMs and group messages across processes exactly once, in seq order", async () => {
@@ -74,13 +75,12 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
         const socket = io((process as ServerProcess).url, { auth: { token: (user as SignedIn).client.token }, transports: ["websocket"] });
         await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
         const seen: Message[] = [];
-        socket.emit("joinGroup", { groupId: group.id }, () => {});
         socket.on("newGroupMessage", (message: Message) => seen.push(message));
         socket.on("newDM", (message: Message) => seen.push(message));
+        expect(await socket.emitWithAck("joinGroup", { groupId: group.id })).toEqual({ ok: true });
         return { socket, seen };
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
 
     const received = new Map<number, { dms: Message[]; group: Message[] }>();
     for (const user of [alice, bob, carol, dave]) {
@@ -120,13 +120,23 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     expect(fromAlice).toEqual(upTo(n).map((i) => `a→b ${i}`));
 
     // What the servers emitted: every group message once to carol's socket on the first process, and to
-    // bob's on the second every group message and every DM of his once.
-    await vi.waitFor(() => expect(raw[1]!.seen).toHaveLength(4 * n + 2 * n));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const ids = (messages: Message[]) => messages.map((message) => message.id);
+    // bob's on the second every group message and every DM of his once. Barriers sent through each process
+    // come after anything either process emitted before: once they arrived, nothing earlier is on its way.
+    const barriers = await Promise.all([
+      alice.client.realtime.sendGroupMessage({ groupId: group.id, content: "barrier from the first process" }),
+      dave.client.realtime.sendGroupMessage({ groupId: group.id, content: "barrier from the second process" }),
+      alice.client.realtime.sendDM({ toId: bob.id, content: "barrier from the first process" }),
+      bob.client.realtime.sendDM({ toId: alice.id, content: "barrier from the second process" }),
+    ]);
+    await vi.waitFor(() => {
+      expect(ids(raw[0]!.seen)).toEqual(expect.arrayContaining(ids(barriers.slice(0, 2))));
+      expect(ids(raw[1]!.seen)).toEqual(expect.arrayContaining(ids(barriers)));
+    });
     expect(new Set(ids(raw[0]!.seen)).size).toBe(raw[0]!.seen.length);
-    expect(raw[0]!.seen.filter((message) => message.groupId === group.id)).toHaveLength(4 * n);
+    expect(raw[0]!.seen.filter((message) => message.groupId === group.id)).toHaveLength(4 * n + 2);
+    expect(raw[0]!.seen).toHaveLength(4 * n + 2);
     expect(new Set(ids(raw[1]!.seen)).size).toBe(raw[1]!.seen.length);
+    expect(raw[1]!.seen).toHaveLength(4 * n + 2 + 2 * n + 2);
     for (const { socket } of raw) socket.close();
   }, 60_000);
 
@@ -142,8 +152,17 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     const erinElsewhere = createClient({ baseUrl: first.url, token: erin.client.token });
     await erinElsewhere.realtime.connect();
     erin.client.realtime.disconnect();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The second process has handled the disconnect once the shared presence counts only the other socket;
+    // a new socket there is counted after that handling finished (one user's presence changes apply in order).
+    await vi.waitFor(async () => expect(await namespace.presenceSockets(erin.id)).toBe(1));
+    await erin.client.realtime.connect();
+    // A DM through the second process reaches alice after any presence change that process published before.
+    const directs: Message[] = [];
+    alice.client.realtime.on("newDM", (message) => directs.push(message));
+    const barrier = await erin.client.dms.send(alice.id, { content: "barrier" });
+    await vi.waitFor(() => expect(ids(directs)).toEqual([barrier.id]));
     expect(seen).toEqual([{ userId: erin.id, status: "active" }]);
+    erin.client.realtime.disconnect();
     erinElsewhere.realtime.disconnect();
     await vi.waitFor(() =>
       expect(seen).toEqual([
@@ -166,7 +185,12 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     await vi.waitFor(() => expect(seen.map((message) => message.content)).toEqual(["before"]));
     await owner.client.groups.removeMember(group.id, member.id);
     await owner.client.groups.sendMessage(group.id, { content: "after removal" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Published after the group message by the same process, to the member's own room: once it arrives,
+    // the group message would have too.
+    const directs: Message[] = [];
+    member.client.realtime.on("newDM", (message) => directs.push(message));
+    const barrier = await owner.client.dms.send(member.id, { content: "barrier" });
+    await vi.waitFor(() => expect(ids(directs)).toEqual([barrier.id]));
     expect(seen.map((message) => message.content)).toEqual(["before"]);
 
     const disconnected: string[] = [];
@@ -190,17 +214,19 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
   });
 
   it("a process killed mid-stream: no stored message lost, its clients catch up on the other process", async () => {
-    const balancer = await startBalancer([second.port, first.port]);
+    // A process of this test's own, so that the other tests keep both of theirs.
+    const doomed = await startServerProcess(deployment);
+    const balancer = await startBalancer([doomed.port, first.port]);
     try {
       const alice = await userOn(first, "alice");
       const bob = await userOn(balancer, "bob");
-      const frank = await signUp(second, "frank");
+      const frank = await signUp(doomed, "frank");
       clients.push(frank);
       await Promise.all([makeFriends(alice, bob), makeFriends(alice, frank)]);
       const alicePresence: Presence[] = [];
       alice.client.realtime.on("presence", (presence) => alicePresence.push(presence));
       // Frank's client does not come back: the process that held his socket dies with it.
-      const frankOffline = createClient({ baseUrl: second.url, token: frank.client.token, realtime: { socket: { reconnection: false } } });
+      const frankOffline = createClient({ baseUrl: doomed.url, token: frank.client.token, realtime: { socket: { reconnection: false } } });
       await frankOffline.realtime.connect();
       await vi.waitFor(() => expect(alicePresence).toContainEqual({ userId: frank.id, status: "active" }));
 
@@ -211,27 +237,30 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
 
       const total = 60;
       const sent: Message[] = [];
-      const sending = (async () => {
-        for (let i = 1; i <= total; i++) {
-          sent.push(await alice.client.dms.send(bob.id, { content: `stream ${i}` }));
-          await new Promise((resolve) => setTimeout(resolve, 15));
+      let killed: Promise<void> | undefined;
+      for (let i = 1; i <= total; i++) {
+        sent.push(await alice.client.dms.send(bob.id, { content: `stream ${i}` }));
+        if (i === 20) {
+          // Bob has received some of it live; his process dies while the rest is being sent.
+          await vi.waitFor(() => expect(dms.length).toBeGreaterThanOrEqual(15), { timeout: 10_000 });
+          killed = doomed.kill("SIGKILL");
         }
-      })();
-      await vi.waitFor(() => expect(dms.length).toBeGreaterThanOrEqual(15), { timeout: 10_000 });
-      await second.kill("SIGKILL");
-      await sending;
+      }
+      await killed;
 
-      await vi.waitFor(() => expect(dms).toHaveLength(total), { timeout: 20_000 });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The last message is a barrier: what comes before it in the conversation is delivered before it.
+      const barrier = await alice.client.dms.send(bob.id, { content: "barrier" });
+      await vi.waitFor(() => expect(dms.at(-1)?.id).toBe(barrier.id), { timeout: 20_000 });
       expect(sent).toHaveLength(total);
-      expect(dms.map((message) => message.content)).toEqual(upTo(total).map((i) => `stream ${i}`));
-      expect(seqs(dms)).toEqual(upTo(total));
+      expect(dms.map((message) => message.content)).toEqual([...upTo(total).map((i) => `stream ${i}`), "barrier"]);
+      expect(seqs(dms)).toEqual(upTo(total + 1));
       expect(caughtUp.length).toBeGreaterThanOrEqual(1);
       // Frank's socket died with its process: after the presence TTL, his friends see him offline.
       await vi.waitFor(() => expect(alicePresence).toContainEqual({ userId: frank.id, status: "offline" }), { timeout: 10_000 });
       frankOffline.realtime.disconnect();
     } finally {
       await balancer.close();
+      await doomed.kill("SIGKILL");
     }
   }, 60_000);
 });

@@ -82,7 +82,10 @@ describe("realtime", () => {
 
     await member.client.realtime.leaveGroup(group.id);
     await owner.client.realtime.sendGroupMessage({ groupId: group.id, content: "after leaving" });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Sent after the group message, to the member's own room: once it arrives, the group message would have too.
+    const directs = record(member, "newDM");
+    const barrier = await owner.client.realtime.sendDM({ toId: member.id, content: "barrier" });
+    await vi.waitFor(() => expect(directs).toEqual([barrier]));
     expect(contents(received)).toEqual(["first", "second"]);
   });
 

@@ -1,21 +1,35 @@
 import { describe, expect, it } from "vitest";
 import { createKeyedQueue } from "./keyed-queue";
 
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A promise the test resolves when it chooses. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Lets every task that is not waiting on a gate run to its end (all pending promise callbacks run first). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("createKeyedQueue", () => {
   it("runs one key's tasks in order, even when earlier ones are slower", async () => {
     const enqueue = createKeyedQueue<string>();
     const order: number[] = [];
-    await Promise.all([
+    const first = gate();
+    const done = Promise.all([
       enqueue("a", async () => {
-        await tick(20);
+        await first.opened;
         order.push(1);
       }),
       enqueue("a", async () => {
         order.push(2);
       }),
     ]);
+    await settle();
+    // The second task waits for the first, which waits for its gate.
+    expect(order).toEqual([]);
+    first.open();
+    await done;
     expect(order).toEqual([1, 2]);
   });
 
@@ -36,15 +50,29 @@ describe("createKeyedQueue", () => {
   it("does not make different keys wait for each other", async () => {
     const enqueue = createKeyedQueue<string>();
     const order: string[] = [];
-    await Promise.all([
-      enqueue("slow", async () => {
-        await tick(20);
-        order.push("slow");
-      }),
-      enqueue("fast", async () => {
-        order.push("fast");
-      }),
-    ]);
+    const slow = gate();
+    const slowDone = enqueue("slow", async () => {
+      await slow.opened;
+      order.push("slow");
+    });
+    // Finishes while the other key's task is still held.
+    await enqueue("fast", async () => {
+      order.push("fast");
+    });
+    expect(order).toEqual(["fast"]);
+    slow.open();
+    await slowDone;
     expect(order).toEqual(["fast", "slow"]);
+  });
+
+  it("starts a key's next task at once when the queue for it went idle", async () => {
+    const enqueue = createKeyedQueue<string>();
+    await enqueue("a", async () => {});
+    await settle();
+    let ran = false;
+    await enqueue("a", async () => {
+      ran = true;
+    });
+    expect(ran).toBe(true);
   });
 });

@@ -78,8 +78,11 @@ for _, entry in ipairs(expired) do
 end
 return offline`;
 
-/** Presence shared by every process through Redis; each change is one atomic script. */
-export function createRedisPresenceStore(redis: RedisClient, ttlMs: number, prefix: string): PresenceStore {
+/**
+ * Presence shared by every process through Redis; each change is one atomic script. `now` is the clock
+ * the expiry of sockets is measured with (tests pass their own, so expiry needs no waiting).
+ */
+export function createRedisPresenceStore(redis: RedisClient, ttlMs: number, prefix: string, now: () => number = Date.now): PresenceStore {
   const userKey = (userId: number) => `${prefix}user:${userId}`;
   const allKey = `${prefix}sockets`;
   const run = (script: string, keys: string[], args: (string | number)[]) => redis.eval(script, { keys, arguments: args.map(String) });
@@ -89,18 +92,18 @@ export function createRedisPresenceStore(redis: RedisClient, ttlMs: number, pref
       (first) => Number(first) === 1,
     );
   return {
-    connected: (userId, socketId) => connect(userId, socketId, Date.now()),
+    connected: (userId, socketId) => connect(userId, socketId, now()),
     async disconnected(userId, socketId) {
-      const offline = await run(DISCONNECT, [userKey(userId), allKey], [Date.now(), socketId, `${userId}:${socketId}`]);
+      const offline = await run(DISCONNECT, [userKey(userId), allKey], [now(), socketId, `${userId}:${socketId}`]);
       return Number(offline) === 1;
     },
     async refresh(sockets) {
-      const now = Date.now();
-      const back = await Promise.all(sockets.map(({ userId, socketId }) => connect(userId, socketId, now)));
+      const at = now();
+      const back = await Promise.all(sockets.map(({ userId, socketId }) => connect(userId, socketId, at)));
       return sockets.filter((_, index) => back[index]).map((socket) => socket.userId);
     },
     async sweep() {
-      const offline = (await run(SWEEP, [allKey], [Date.now(), `${prefix}user:`, 500])) as string[];
+      const offline = (await run(SWEEP, [allKey], [now(), `${prefix}user:`, 500])) as string[];
       return offline.map(Number);
     },
   };

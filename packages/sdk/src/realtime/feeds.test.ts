@@ -104,17 +104,24 @@ describe("createFeeds", () => {
   });
 
   it("stops retrying while paused and forgets conversations", async () => {
-    const { feeds, delivered, pages } = setup(3, { failures: 1 });
-    feeds.receive(dm, message(1));
-    feeds.pause();
-    expect(await feeds.catchUp()).toBe(0);
-    feeds.pause();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(pages).toHaveLength(1);
-    expect(await feeds.catchUp()).toBe(2);
-    expect(delivered).toEqual([1, 2, 3]);
-    feeds.forget(dm);
-    expect(feeds.size).toBe(0);
+    vi.useFakeTimers();
+    try {
+      const { feeds, delivered, pages } = setup(3, { failures: 1 });
+      feeds.receive(dm, message(1));
+      feeds.pause();
+      expect(await feeds.catchUp()).toBe(0);
+      feeds.pause();
+      // No retry is scheduled: however long it is paused, nothing is read.
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(pages).toHaveLength(1);
+      expect(await feeds.catchUp()).toBe(2);
+      expect(delivered).toEqual([1, 2, 3]);
+      feeds.forget(dm);
+      expect(feeds.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("finds its place by seq when the last delivered message was deleted", async () => {
@@ -127,14 +134,22 @@ describe("createFeeds", () => {
   });
 
   it("stops following a conversation it may no longer read, and delivers nothing more from it", async () => {
-    const { feeds, delivered, errors } = setup(3, { unreadable: true });
-    feeds.receive(dm, message(1));
-    expect(await feeds.catchUp()).toBe(0);
-    expect(errors).toHaveLength(1);
-    expect(feeds.size).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(errors).toHaveLength(1);
-    expect(delivered).toEqual([1]);
+    vi.useFakeTimers();
+    try {
+      const { feeds, delivered, errors, pages } = setup(3, { unreadable: true });
+      feeds.receive(dm, message(1));
+      expect(await feeds.catchUp()).toBe(0);
+      expect(errors).toHaveLength(1);
+      expect(feeds.size).toBe(0);
+      // No retry is scheduled: however much time passes, it is not read again.
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(pages).toHaveLength(1);
+      expect(errors).toHaveLength(1);
+      expect(delivered).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("drops what a read under way returns once the conversation is forgotten", async () => {

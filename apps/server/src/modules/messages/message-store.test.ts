@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { otherParticipant, toMessage } from "./message-store";
+
+describe("otherParticipant", () => {
+  it("names the other user of a direct conversation's pair key, from either side", () => {
+    expect(otherParticipant("3:17", 3)).toBe(17);
+    expect(otherParticipant("3:17", 17)).toBe(3);
+  });
+
+  it("reads whole numbers, not digits", () => {
+    expect(otherParticipant("12:123", 12)).toBe(123);
+    expect(otherParticipant("12:123", 123)).toBe(12);
+  });
+});
+
+describe("toMessage", () => {
+  const row = {
+    id: 41,
+    conversationId: 9,
+    seq: 3,
+    senderId: 5,
+    content: "hello",
+    ciphertext: null,
+    encrypted: false,
+    createdAt: new Date("2030-01-02T03:04:05.678Z"),
+    sender: { username: "ann" },
+  };
+
+  it("turns a direct message's row into the API's message, naming its recipient", () => {
+    expect(toMessage(row, { id: 9, kind: "DIRECT", directKey: "5:8" })).toEqual({
+      id: 41,
+      content: "hello",
+      createdAt: "2030-01-02T03:04:05.678Z",
+      userId: 5,
+      username: "ann",
+      seq: 3,
+      conversationId: 9,
+      encrypted: false,
+      recipientId: 8,
+    });
+  });
+
+  it("names the group of a group message, and no recipient", () => {
+    const message = toMessage(row, { id: 9, kind: "GROUP", directKey: null });
+    expect(message.groupId).toBe(9);
+    expect(message).not.toHaveProperty("recipientId");
+  });
+
+  it("carries the ciphertext of an encrypted message, whose content is null", () => {
+    const encrypted = { ...row, content: null, ciphertext: "AAAA", encrypted: true };
+    expect(toMessage(encrypted, { id: 9, kind: "DIRECT", directKey: "5:8" })).toMatchObject({
+      content: null,
+      ciphertext: "AAAA",
+      encrypted: true,
+    });
+  });
+
+  it("never shows a ciphertext on a plain message", () => {
+    expect(toMessage({ ...row, ciphertext: "AAAA" }, { id: 9, kind: "GROUP", directKey: null })).not.toHaveProperty("ciphertext");
+  });
+});
