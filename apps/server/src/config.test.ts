@@ -147,10 +147,8 @@ describe("loadConfig", () => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
-  // Known bug: .env.example says "Copy to .env and adjust", but it leaves PUBLIC_URL, DATA_DIR, UPLOAD_DIR,
-  // JWT_SECRET and REDIS_URL empty, and an empty value is validated instead of meaning "unset": the server
-  // refuses to start with the file as it is. (An empty PORT likewise means port 0, a random port.)
-  it.fails("known bug: starts with .env.example copied unchanged", () => {
+  // .env.example leaves PUBLIC_URL, DATA_DIR, UPLOAD_DIR, JWT_SECRET and REDIS_URL empty: empty means unset.
+  it("starts with .env.example copied unchanged", () => {
     const example = parseEnv(readFileSync(join(import.meta.dirname, "../../../.env.example"), "utf8"));
     const config = loadConfig(example);
     expect(config.port).toBe(4000);

@@ -21,10 +21,9 @@ describe("UsernameSchema", () => {
     }
   });
 
-  // Known bug: "letters (any script)" leaves out scripts written with combining marks: Hindi's vowel signs
-  // and virama (and a decomposed é) are marks, not letters, so such names are refused.
-  it.fails("known bug: takes names written with combining marks", () => {
+  it("takes names written with combining marks, but not marks alone", () => {
     for (const name of ["हिन्दी", "Jose\u0301"]) expect(UsernameSchema.safeParse(name).success, name).toBe(true);
+    expect(UsernameSchema.safeParse("\u0301\u0301\u0301").success).toBe(false);
   });
 });
 

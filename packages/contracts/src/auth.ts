@@ -7,7 +7,8 @@ export const UsernameSchema = z
   .trim()
   .min(3, "username must be at least 3 characters")
   .max(32, "username must be at most 32 characters")
-  .regex(/^[\p{L}\p{N}_.-]+$/u, "username may contain only letters, digits, _ . and -");
+  // Combining marks belong to the letter before them (Devanagari vowel signs, a decomposed é).
+  .regex(/^(?:[\p{L}\p{N}_.-]\p{M}*)+$/u, "username may contain only letters, digits, _ . and -");
 
 /** 8–128 characters, taken exactly as typed. */
 export const PasswordSchema = z

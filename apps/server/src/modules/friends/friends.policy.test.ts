@@ -1,5 +1,5 @@
-import type { Db } from "@hestia/db";
 import { describe, expect, it } from "vitest";
+import type { AccessCache } from "../../cache/access";
 import { areFriends, friendPair } from "./friends.policy";
 
 describe("friendPair", () => {
@@ -14,31 +14,28 @@ describe("friendPair", () => {
 });
 
 describe("areFriends", () => {
-  /** A database holding these friendships (pairs as friendPair stores them). */
-  function dbWith(pairs: [number, number][]) {
-    const lookups: unknown[] = [];
-    const db = {
-      friendship: {
-        findUnique: async ({ where }: { where: { userLowId_userHighId: { userLowId: number; userHighId: number } } }) => {
-          lookups.push(where);
-          const { userLowId, userHighId } = where.userLowId_userHighId;
-          return pairs.some(([low, high]) => low === userLowId && high === userHighId) ? { userLowId } : null;
-        },
+  /** An access cache holding these friendships, recording what it was asked. */
+  function accessWith(pairs: [number, number][]) {
+    const lookups: [number, number][] = [];
+    const access = {
+      areFriends: async (a: number, b: number) => {
+        lookups.push([a, b]);
+        return pairs.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
       },
-    };
-    return { db: db as unknown as Db, lookups };
+    } as unknown as AccessCache;
+    return { access, lookups };
   }
 
   it("finds a friendship from either side", async () => {
-    const { db } = dbWith([[2, 5]]);
-    expect(await areFriends(db, 2, 5)).toBe(true);
-    expect(await areFriends(db, 5, 2)).toBe(true);
-    expect(await areFriends(db, 2, 6)).toBe(false);
+    const { access } = accessWith([[2, 5]]);
+    expect(await areFriends(access, 2, 5)).toBe(true);
+    expect(await areFriends(access, 5, 2)).toBe(true);
+    expect(await areFriends(access, 2, 6)).toBe(false);
   });
 
-  it("answers that nobody is their own friend without asking the database", async () => {
-    const { db, lookups } = dbWith([[4, 4]]);
-    expect(await areFriends(db, 4, 4)).toBe(false);
+  it("answers that nobody is their own friend without asking", async () => {
+    const { access, lookups } = accessWith([[4, 4]]);
+    expect(await areFriends(access, 4, 4)).toBe(false);
     expect(lookups).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { GroupRole } from "@hestia/contracts";
-import type { Db } from "@hestia/db";
 import { describe, expect, it } from "vitest";
+import type { AccessCache } from "../../cache/access";
 import { AppError } from "../../errors";
 import { isAdmin, requireMember, requireRemovable } from "./groups.policy";
 
@@ -53,18 +53,9 @@ describe("requireRemovable", () => {
 });
 
 describe("requireMember", () => {
-  /** A database with one membership row (or none) for whatever is asked. */
+  /** An access cache with one membership (or none) for whatever is asked. */
   const dbWith = (row: { role: GroupRole; kind: string; encrypted: boolean } | null) =>
-    ({
-      membership: {
-        findUnique: async ({ where }: { where: { conversationId_userId: { conversationId: number } } }) =>
-          row && {
-            conversationId: where.conversationId_userId.conversationId,
-            role: row.role,
-            conversation: { kind: row.kind, encrypted: row.encrypted },
-          },
-      },
-    }) as unknown as Db;
+    ({ membership: async () => row }) as unknown as AccessCache;
 
   it("answers the member's role and whether the group is encrypted", async () => {
     expect(await requireMember(dbWith({ role: "ADMIN", kind: "GROUP", encrypted: true }), 7, 1)).toEqual({

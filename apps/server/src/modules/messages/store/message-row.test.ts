@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { otherParticipant, toMessage } from "./message-store";
+import { directKey, otherParticipant, toMessage } from "./message-row";
 
 describe("otherParticipant", () => {
   it("names the other user of a direct conversation's pair key, from either side", () => {
@@ -23,7 +23,7 @@ describe("toMessage", () => {
     ciphertext: null,
     encrypted: false,
     createdAt: new Date("2030-01-02T03:04:05.678Z"),
-    sender: { username: "ann" },
+    username: "ann",
   };
 
   it("turns a direct message's row into the API's message, naming its recipient", () => {
@@ -57,5 +57,21 @@ describe("toMessage", () => {
 
   it("never shows a ciphertext on a plain message", () => {
     expect(toMessage({ ...row, ciphertext: "AAAA" }, { id: 9, kind: "GROUP", directKey: null })).not.toHaveProperty("ciphertext");
+  });
+});
+
+describe("directKey", () => {
+  it("names a pair the same way from either side", () => {
+    expect(directKey(8, 3)).toBe("3:8");
+    expect(directKey(3, 8)).toBe("3:8");
+  });
+});
+
+describe("timestamps as each database returns them", () => {
+  const base = { id: 1, conversationId: 1, seq: 1, senderId: 1, content: "x", ciphertext: null, encrypted: 0, username: "ann" };
+  const conversation = { id: 1, kind: "GROUP", directKey: null };
+  it("reads SQLite's ISO text with an offset and MariaDB's UTC DATETIME(3) text alike", () => {
+    expect(toMessage({ ...base, createdAt: "2030-01-02T03:04:05.678+00:00" }, conversation).createdAt).toBe("2030-01-02T03:04:05.678Z");
+    expect(toMessage({ ...base, createdAt: "2030-01-02 03:04:05.678" }, conversation).createdAt).toBe("2030-01-02T03:04:05.678Z");
   });
 });
