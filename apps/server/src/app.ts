@@ -22,6 +22,7 @@ import { createSocketBroadcaster } from "./socket/broadcaster";
 import { countPresence, onConnection } from "./socket/connection";
 import { createHandlers } from "./socket/handlers";
 import { createSocketServer, type HestiaServer } from "./socket/io";
+import { coalesceWrites } from "./socket/write-coalescing";
 
 export interface CreateAppOptions {
   config: Config;
@@ -67,6 +68,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const httpServer = createServer((req, res) => handleRequest(req, res));
   const io = createSocketServer(httpServer, { config, tokens });
   if (redis) io.adapter(socketIoAdapter(redis, config.redisPrefix, logger));
+  coalesceWrites(io);
   const broadcaster = createSocketBroadcaster(io);
   const push = createPushService({ db, logger, broadcaster }, config.push && createFirebaseSender(config.push, options.firebase));
   if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
@@ -120,6 +122,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // Only this process's sockets (with Redis, io.emit would reach every process).
         io.local.emit("shutdown", { reconnectAfterMs: RECONNECT_HINT_MS });
+        // Writes of this turn are coalesced (write-coalescing.ts) and leave at its end: let them go first.
+        await new Promise((resolve) => setImmediate(resolve));
         // Closing the transports, not the Socket.IO sessions, makes clients reconnect on their own.
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeIdleConnections();

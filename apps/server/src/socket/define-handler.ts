@@ -8,8 +8,17 @@ import type { HestiaSocket } from "./io";
 type Ack = (response: unknown) => void;
 
 export interface HandlerOptions {
-  /** Runs this event after the socket's earlier serial events finished, so sends keep their order. */
+  /**
+   * Handles this event only once the socket's earlier serial events hold their place (a send: queued for
+   * writing, see `queued` below) or finished, so that sends are stored and delivered in the order they came.
+   */
   serial?: boolean;
+}
+
+/** What a handler is given besides the socket and the payload. */
+export interface HandlerContext {
+  /** A serial handler calls this once its work holds its place in order; the socket's next serial event may start. */
+  queued(): void;
 }
 
 /** One client event bound to its handler: registered on every socket, made once for all of them. */
@@ -20,6 +29,7 @@ export interface SocketHandler {
 }
 
 const serialEvents = createKeyedQueue<string>();
+const unordered: HandlerContext = { queued: () => {} };
 
 /**
  * One client event: parses the payload against the contract, runs the handler, and answers through the
@@ -29,16 +39,20 @@ const serialEvents = createKeyedQueue<string>();
 export function defineHandler<E extends keyof ClientEvents>(
   deps: Deps,
   event: E,
-  handler: (socket: HestiaSocket, payload: z.output<ClientEvents[E]["payload"]>) => Promise<z.input<ClientEvents[E]["ack"]>>,
+  handler: (
+    socket: HestiaSocket,
+    payload: z.output<ClientEvents[E]["payload"]>,
+    context: HandlerContext,
+  ) => Promise<z.input<ClientEvents[E]["ack"]>>,
   options: HandlerOptions = {},
 ): SocketHandler {
   const schema = clientEvents[event].payload as z.ZodType;
-  const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined) => {
+  const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined, context: HandlerContext) => {
     const started = performance.now();
     try {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw validationError(parsed.error.issues);
-      const result = await handler(socket, parsed.data as z.output<ClientEvents[E]["payload"]>);
+      const result = await handler(socket, parsed.data as z.output<ClientEvents[E]["payload"]>, context);
       ack?.(result);
       // The event's name and outcome only: payloads may carry message content.
       deps.logger.debug({ event, socket: socket.id, ms: Math.round(performance.now() - started) }, "socket event");
@@ -54,8 +68,18 @@ export function defineHandler<E extends keyof ClientEvents>(
     event,
     listener(...args) {
       const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
-      const run = () => handle(this, args[0], ack);
-      void (options.serial ? serialEvents(this.id, run) : run());
+      if (!options.serial) {
+        void handle(this, args[0], ack, unordered);
+        return;
+      }
+      // The socket's queue moves on when this event holds its place, or when it is done, whichever is first.
+      void serialEvents(
+        this.id,
+        () =>
+          new Promise<void>((release) => {
+            void handle(this, args[0], ack, { queued: release }).finally(release);
+          }),
+      );
     },
   };
 }

@@ -17,11 +17,21 @@ export function createHandlers(deps: Deps): SocketHandler[] {
       await socket.leave(groupRoom(groupId));
       return { ok: true as const };
     }),
-    defineHandler(deps, "sendDM", (socket, { toId, ...input }) => sendDirect(deps, socket.data.actor, toId, input), { serial: true }),
+    defineHandler(
+      deps,
+      "sendDM",
+      (socket, { toId, ...input }, { queued }) => sendDirect(deps, socket.data.actor, toId, input, { onQueued: queued }),
+      {
+        serial: true,
+      },
+    ),
     defineHandler(deps, "getDMHistory", (socket, { otherId, ...page }) => directHistory(deps, socket.data.actor, otherId, page)),
-    defineHandler(deps, "sendGroupMessage", (socket, { groupId, ...input }) => sendGroupMessage(deps, socket.data.actor, groupId, input), {
-      serial: true,
-    }),
+    defineHandler(
+      deps,
+      "sendGroupMessage",
+      (socket, { groupId, ...input }, { queued }) => sendGroupMessage(deps, socket.data.actor, groupId, input, { onQueued: queued }),
+      { serial: true },
+    ),
     defineHandler(deps, "getGroupHistory", (socket, { groupId, ...page }) => groupHistory(deps, socket.data.actor, groupId, page)),
   ];
 }

@@ -7,7 +7,7 @@ import { requireUser } from "../users/users.policy";
 import { messageBody } from "./message-body";
 import { answer } from "./message-outcome";
 import { type ConversationRef, directKey } from "./store/message-row";
-import type { HistoryOptions } from "./store/message-store";
+import type { AppendOptions, HistoryOptions } from "./store/message-store";
 
 /** The direct conversation of two users, created on first use; concurrent first sends share one row. */
 async function createDirect(db: Db, a: number, b: number): Promise<ConversationRef> {
@@ -44,10 +44,16 @@ export async function friendConversation(deps: Deps, actor: Actor, otherId: numb
 }
 
 /** Sends a direct message to a friend and broadcasts it once stored. */
-export async function sendDirect(deps: Deps, actor: Actor, recipientId: number, input: SendMessage): Promise<Message> {
+export async function sendDirect(
+  deps: Deps,
+  actor: Actor,
+  recipientId: number,
+  input: SendMessage,
+  options: AppendOptions = {},
+): Promise<Message> {
   const conversation = await friendConversation(deps, actor, recipientId);
   const { body, epoch } = messageBody(conversation.id, input);
-  const outcome = await deps.messages.append({ conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch });
+  const outcome = await deps.messages.append({ conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch }, options);
   return answer(
     outcome,
     (message) => {

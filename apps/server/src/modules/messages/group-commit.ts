@@ -9,8 +9,11 @@ export interface GroupCommitOptions {
 }
 
 export interface GroupCommit<I, O> {
-  /** Queues one item; resolves once the batch holding it has been written. */
-  push(item: I): Promise<O>;
+  /**
+   * Queues one item; resolves once the batch holding it has been written. `onQueued` is called as soon as
+   * the item holds its place in the order of writes (before the write).
+   */
+  push(item: I, onQueued?: () => void): Promise<O>;
   /** Resolves when everything queued so far has been written. */
   drain(): Promise<void>;
 }
@@ -76,11 +79,13 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<Settled<O
   };
 
   return {
-    push(item) {
-      return new Promise<O>((resolve, reject) => {
+    push(item, onQueued) {
+      const written = new Promise<O>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         schedule();
       });
+      onQueued?.();
+      return written;
     },
     async drain() {
       while (queue.length > 0 || busy()) {

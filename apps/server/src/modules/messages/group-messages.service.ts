@@ -5,22 +5,25 @@ import { badCursor } from "./direct-messages.service";
 import { messageBody } from "./message-body";
 import { answer } from "./message-outcome";
 import type { ConversationRef } from "./store/message-row";
-import type { HistoryOptions } from "./store/message-store";
+import type { AppendOptions, HistoryOptions } from "./store/message-store";
 
 const groupRef = (groupId: number): ConversationRef => ({ id: groupId, kind: "GROUP", directKey: null });
 
 /** Sends a message to a group the actor is a member of, and broadcasts it once stored. */
-export async function sendGroupMessage(deps: Deps, actor: Actor, groupId: number, input: SendMessage): Promise<Message> {
+export async function sendGroupMessage(
+  deps: Deps,
+  actor: Actor,
+  groupId: number,
+  input: SendMessage,
+  options: AppendOptions = {},
+): Promise<Message> {
   await requireMember(deps.access, groupId, actor.id);
   const { body, epoch } = messageBody(groupId, input);
   // An encrypted group takes only ciphertext, and ciphertext only of its current MLS epoch: the store checks both.
-  const outcome = await deps.messages.append({
-    conversation: groupRef(groupId),
-    sender: actor,
-    body,
-    idempotencyKey: input.idempotencyKey,
-    epoch,
-  });
+  const outcome = await deps.messages.append(
+    { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch },
+    options,
+  );
   return answer(
     outcome,
     (message) => {

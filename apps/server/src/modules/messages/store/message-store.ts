@@ -12,7 +12,7 @@ export interface MessageStore {
    * Stores a message with the next `seq` of its conversation. Concurrent appends are written together
    * in one transaction per event-loop turn (group commit); each resolves after that commit.
    */
-  append(input: Append): Promise<AppendOutcome>;
+  append(input: Append, options?: AppendOptions): Promise<AppendOutcome>;
   /** One page of a conversation's history, oldest first; `undefined` when the cursor is not a message of it. */
   history(conversation: ConversationRef, options: HistoryOptions): Promise<Message[] | undefined>;
   /** Waits for appends under way. */
@@ -20,6 +20,11 @@ export interface MessageStore {
 }
 
 export type { Append, AppendOutcome, HistoryOptions } from "./append";
+
+export interface AppendOptions {
+  /** Called once the message holds its place in the order of writes, before it is written. */
+  onQueued?: () => void;
+}
 
 export type BatchWriter = (items: Append[]) => Promise<Settled<AppendOutcome>[]>;
 
@@ -34,7 +39,7 @@ export function createMessageStore(lean: LeanDb, options: MessageStoreOptions = 
     lean.flavour === "sqlite" ? (items) => writeSqliteBatch(lean, items) : (items) => writeMariaDbBatch(lean, items);
   const commits = createGroupCommit(write, { onBatch: options.onBatch });
   return {
-    append: (input) => commits.push(input),
+    append: (input, options) => commits.push(input, options?.onQueued),
     drain: () => commits.drain(),
     async history(conversation, options) {
       const limit = options.limit ?? HISTORY_DEFAULT_LIMIT;
