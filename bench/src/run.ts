@@ -163,6 +163,16 @@ async function dmLatency(side: Side, seeded: Seeded, ratePerSecond: number, timi
   }
 }
 
+/** Sockets/s the load generator opens against the bare relay (no auth, nothing stored). */
+async function relayConnectRate(url: string, users: { id: number }[]): Promise<number> {
+  const { sockets, ms } = await connectAll(
+    url,
+    users.map((user) => ({ userId: user.id })),
+  );
+  closeAll(sockets);
+  return users.length / (ms / 1000);
+}
+
 /** 10,000 (quick: 500) authenticated sockets held open: drops, server memory per socket, connects/s. */
 async function idleConnections(server: ServerProcess, seeded: Seeded) {
   const pid = server.child.pid;
@@ -275,17 +285,27 @@ async function main() {
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const idle = await idleConnections(fresh.server, fresh.seeded);
-      const met = idle.drops === 0 && idle.kbPerSocket <= 30 && idle.connectsPerSecond >= 1000;
+      // What this load generator reaches against the bare relay: where the connect rate is bounded by the
+      // client (both run on this machine), the relay shows it.
+      const relayConnects = await relayConnectRate(relay.url, fresh.seeded.users.slice(0, settings.idle));
+      const met = idle.drops === 0 && idle.kbPerSocket <= 30 && idle.connectsPerSecond >= 2000;
       results.idle_connections = {
         value: round(idle.kbPerSocket),
         unit: "KB RSS per socket",
         baseline: null,
         ratio: null,
-        target: "0 drops, ≤ 30 KB each, ≥ 1,000 connects/s",
+        target: "0 drops, ≤ 30 KB each, ≥ 2,000 connects/s",
         met,
-        detail: { sockets: settings.idle, drops: idle.drops, connectsPerSecond: round(idle.connectsPerSecond) },
+        detail: {
+          sockets: settings.idle,
+          drops: idle.drops,
+          connectsPerSecond: round(idle.connectsPerSecond),
+          relayConnectsPerSecond: round(relayConnects),
+        },
       };
-      log(`idle_connections: ${idle.drops} drops, ${round(idle.kbPerSocket)} KB/socket, ${round(idle.connectsPerSecond)} connects/s`);
+      log(
+        `idle_connections: ${idle.drops} drops, ${round(idle.kbPerSocket)} KB/socket, ${round(idle.connectsPerSecond)} connects/s (bare relay with the same client: ${round(relayConnects)} connects/s)`,
+      );
     } finally {
       await fresh.stop();
     }
@@ -297,7 +317,7 @@ async function main() {
       const mariaSide: Side = { url: maria.server.url, auth: (user) => ({ token: user.token }) };
       const appRate = await repeated(async () => (await dmThroughput(mariaSide, maria.seeded, settings.timing)).deliveriesPerSecond);
       const baseRate = await repeated(async () => (await dmThroughput(relaySide, maria.seeded, settings.timing)).deliveriesPerSecond);
-      record("mariadb_dm_throughput", appRate, "DMs delivered/s", baseRate, "report", null);
+      record("mariadb_dm_throughput", appRate, "DMs delivered/s", baseRate, "≥ 0.25", (ratio) => ratio >= 0.25);
     } finally {
       await maria.stop();
     }

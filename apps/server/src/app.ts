@@ -14,6 +14,7 @@ import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
 import { createKeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import { createMessageStore } from "./modules/messages/store/message-store";
 import { setPresence } from "./modules/presence/presence.service";
+import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
 import { createMemoryPresenceStore, createRedisPresenceStore } from "./realtime/presence-store";
@@ -89,6 +90,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     broadcaster,
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
     push,
+    presenceWrites: createPresenceWrites(lean),
     presence: redis
       ? createRedisPresenceStore(redis.client, presenceTtlMs, `${config.redisPrefix}:presence:`)
       : createMemoryPresenceStore(),

@@ -8,6 +8,7 @@ import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
 import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import type { MessageStore } from "./modules/messages/store/message-store";
+import type { PresenceWrites } from "./modules/presence/presence-writes";
 import type { PushService } from "./modules/push/push.service";
 import type { Broadcaster } from "./realtime/broadcaster";
 import type { PresenceStore } from "./realtime/presence-store";
@@ -34,6 +35,8 @@ export interface Deps {
   avatars: AvatarStore;
   push: PushService;
   presence: PresenceStore;
+  /** Writes automatic statuses (online/offline), batched. */
+  presenceWrites: PresenceWrites;
   /** Set when REDIS_URL is: several processes share fan-out, presence and rate limits through it. */
   redis: RedisConnection | undefined;
   lifecycle: { shuttingDown: boolean };

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import * as mariadb from "mariadb";
+import { startCheckpointer } from "./checkpointer";
 import type { DatabaseTarget } from "./database-url";
 
 /**
@@ -24,6 +25,8 @@ interface LeanBase {
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+  /** Runs one statement once per parameter list, all in one transaction; answers the rows each run changed. */
+  runMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -87,10 +90,15 @@ function sqliteParam(value: SqlValue): string | number | null {
 
 function openSqlite(file: string): SqliteLean {
   mkdirSync(dirname(file), { recursive: true });
-  // No busy timeout: waiting inside a synchronous call would block the one thread that could release the lock.
-  const database = new Database(file, { timeout: 0 });
+  // A short busy timeout only: the checkpointer thread holds locks for moments, but while Prisma's connection
+  // holds the write lock (between the awaits of an interactive transaction), waiting inside this synchronous
+  // call would block the very thread that could release it; then withPatience waits asynchronously instead.
+  const database = new Database(file, { timeout: 20 });
   // WAL as the migrations set it; the default `synchronous` keeps commits as durable as Prisma's.
   database.pragma("journal_mode = WAL");
+  // Checkpoints run on a worker thread instead of in the middle of a commit (see checkpointer.ts).
+  database.pragma("wal_autocheckpoint = 0");
+  const checkpointer = startCheckpointer(file);
   const statements = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
     let prepared = statements.get(sql);
@@ -123,7 +131,10 @@ function openSqlite(file: string): SqliteLean {
         return { changes: result.changes, lastInsertId: Number(result.lastInsertRowid) };
       }),
     transaction: (work) => withPatience(() => database.transaction(work).immediate()),
+    runMany: (sql, rows) =>
+      withPatience(() => database.transaction(() => rows.map((values) => statement(sql).run(...params(values)).changes)).immediate()),
     async close() {
+      await checkpointer.stop();
       database.close();
     },
   };
@@ -167,6 +178,13 @@ function openMariaDb(url: string, poolSize: number): MariaDbLean {
     all: (sql, values) => all(pool, sql, values),
     get: async <T>(sql: string, values?: readonly SqlValue[]) => (await all<T>(pool, sql, values))[0],
     run: (sql, values) => run(pool, sql, values),
+    runMany(sql, rows) {
+      return this.transaction(async (connection) => {
+        const changes: number[] = [];
+        for (const values of rows) changes.push((await connection.run(sql, values)).changes);
+        return changes;
+      });
+    },
     async transaction(work) {
       for (let attempt = 1; ; attempt++) {
         const connection = await pool.getConnection();
@@ -197,6 +215,8 @@ export function isoTimestamp(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "number") return new Date(value).toISOString();
   const text = String(value);
+  // What sqliteTimestamp wrote (read on every message of every history page): only the offset differs.
+  if (text.length === 29 && text.endsWith("+00:00")) return `${text.slice(0, 23)}Z`;
   // MariaDB: "2026-12-02 03:04:05.123" in UTC; SQLite: ISO-8601 with an offset.
   return new Date(/^\d{4}-\d\d-\d\d \d/.test(text) ? `${text.replace(" ", "T")}Z` : text).toISOString();
 }

@@ -9,10 +9,12 @@ function tcpSocketOf(connection: unknown): NetSocket | undefined {
 }
 
 /**
- * Coalesces the WebSocket frames written to one connection during one turn of the event loop into one
- * system call: a DM is an acknowledgement to its sender plus up to three events, and each frame
- * written alone costs a `writev` of its own. A connection is corked when engine.io first flushes to
- * it in a turn, and every corked connection is uncorked once the turn's work is done (setImmediate).
+ * Coalesces the WebSocket frames written to one connection by one burst of work into one system call: a
+ * DM is an acknowledgement to its sender plus up to three events, and each frame written alone costs a
+ * `writev` of its own. A connection is corked when engine.io first flushes to it, and every corked
+ * connection is uncorked by a `process.nextTick` callback. Scheduled from a promise continuation (as
+ * the answers of a group commit are), that runs once the whole microtask queue has drained, so the
+ * frames still leave in the same turn of the event loop.
  */
 export function coalesceWrites(io: HestiaServer): void {
   const corked = new Set<NetSocket>();
@@ -23,7 +25,7 @@ export function coalesceWrites(io: HestiaServer): void {
   io.engine.on("flush", (connection: unknown) => {
     const socket = tcpSocketOf(connection);
     if (!socket || socket.destroyed || corked.has(socket)) return;
-    if (corked.size === 0) setImmediate(uncorkAll);
+    if (corked.size === 0) process.nextTick(uncorkAll);
     socket.cork();
     corked.add(socket);
   });
