@@ -44,7 +44,8 @@ async function prepare() {
  */
 export async function storeAppendRate(measureMs: number): Promise<number> {
   const { dir, file, cleanup } = await prepare();
-  const lean = openLean(parseDatabaseUrl(`file:${file}`, dir));
+  // The server's default durability: every commit fsynced.
+  const lean = openLean(parseDatabaseUrl(`file:${file}`, dir), { synchronous: "full" });
   const store = createMessageStore(lean);
   try {
     let stopping = false;

@@ -57,7 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const { applied } = await migrate(target);
   if (applied.length) logger.info({ applied }, "database migrated");
   const db: Db = createDb(target);
-  const lean = openLean(target);
+  const lean = openLean(target, { synchronous: config.sqliteSynchronous });
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const invalidation = await createInvalidationBus(redis, config.redisPrefix, logger);
   const access = createAccessCache(lean, invalidation);

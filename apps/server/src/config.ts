@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default(resolve(serverDir, "data")),
   UPLOAD_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().optional(),
+  /** Embedded SQLite: fsync every commit (full), or only at checkpoints (normal: a power loss may lose the last moments). */
+  SQLITE_SYNCHRONOUS: z.enum(["normal", "full"]).default("full"),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JWT_EXPIRES_IN: z
     .string()
@@ -67,6 +69,7 @@ export interface Config {
   dataDir: string;
   uploadDir: string;
   databaseUrl: string | undefined;
+  sqliteSynchronous: "normal" | "full";
   jwt: { secret: string; expiresIn: string; generated: boolean };
   corsOrigins: "*" | string[];
   trustProxy: boolean | number | string;
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     uploadDir: resolve(vars.UPLOAD_DIR ?? resolve(dataDir, "uploads")),
     databaseUrl: vars.DATABASE_URL?.trim() || undefined,
+    sqliteSynchronous: vars.SQLITE_SYNCHRONOUS,
     jwt: {
       secret: vars.JWT_SECRET ?? randomBytes(48).toString("base64url"),
       expiresIn: vars.JWT_EXPIRES_IN,

@@ -62,11 +62,19 @@ export type LeanDb = SqliteLean | MariaDbLean;
 export interface LeanOptions {
   /** Connections in the MariaDB pool (default 10). */
   poolSize?: number;
+  /**
+   * SQLite: `full` (default) fsyncs every commit, on the event loop's thread. `normal` does not: a commit
+   * survives a crash of the process, and the write-ahead log is made durable at each checkpoint (twice a
+   * second), so a power loss or an OS crash can lose the last moments of commits.
+   */
+  synchronous?: "normal" | "full";
 }
 
 /** Opens lean access to a database that `migrate` has prepared. */
 export function openLean(target: DatabaseTarget, options: LeanOptions = {}): LeanDb {
-  return target.flavour === "sqlite" ? openSqlite(target.file) : openMariaDb(target.url, options.poolSize ?? 10);
+  return target.flavour === "sqlite"
+    ? openSqlite(target.file, options.synchronous ?? "full")
+    : openMariaDb(target.url, options.poolSize ?? 10);
 }
 
 /** How long a write waits, in total, for the database lock another connection holds. */
@@ -88,14 +96,14 @@ function sqliteParam(value: SqlValue): string | number | null {
   return value;
 }
 
-function openSqlite(file: string): SqliteLean {
+function openSqlite(file: string, synchronous: "normal" | "full"): SqliteLean {
   mkdirSync(dirname(file), { recursive: true });
   // A short busy timeout only: the checkpointer thread holds locks for moments, but while Prisma's connection
   // holds the write lock (between the awaits of an interactive transaction), waiting inside this synchronous
   // call would block the very thread that could release it; then withPatience waits asynchronously instead.
   const database = new Database(file, { timeout: 20 });
-  // WAL as the migrations set it; the default `synchronous` keeps commits as durable as Prisma's.
   database.pragma("journal_mode = WAL");
+  database.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
   // Checkpoints run on a worker thread instead of in the middle of a commit (see checkpointer.ts).
   database.pragma("wal_autocheckpoint = 0");
   const checkpointer = startCheckpointer(file);
