@@ -10,13 +10,25 @@ const inOrder = createKeyedQueue<number>();
 /**
  * Counts an authenticated socket towards its user's presence, and uncounts it when it disconnects.
  * Runs as the last handshake middleware: once a client sees "connect", it is counted, on any process.
+ * The status write and the friends' notification follow without holding up the handshake.
  */
 export async function countPresence(socket: HestiaSocket, deps: Deps): Promise<void> {
   const userId = socket.data.actor.id;
   const report = (error: unknown) => deps.logger.error({ err: error, userId }, "presence update failed");
-  await inOrder(userId, async () => {
-    if (await deps.presence.connected(userId, socket.id)) await setPresence(deps, userId, true);
+  let markCounted = () => {};
+  const counted = new Promise<void>((resolve) => {
+    markCounted = resolve;
+  });
+  inOrder(userId, async () => {
+    try {
+      const first = await deps.presence.connected(userId, socket.id);
+      markCounted();
+      if (first) await setPresence(deps, userId, true);
+    } finally {
+      markCounted();
+    }
   }).catch(report);
+  await counted;
   socket.on("disconnect", () => {
     inOrder(userId, async () => {
       if (await deps.presence.disconnected(userId, socket.id)) await setPresence(deps, userId, false);
