@@ -40,7 +40,7 @@ export async function seed(
     }
     const rows = await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true } });
     // Only issues tokens here; the server checks them against its own database.
-    const tokens = createTokenService({ user: async () => null }, { secret, expiresIn: "1d" });
+    const tokens = createTokenService({ user: async () => null, session: async () => null }, { secret, expiresIn: "1d" });
     const users = rows.map(({ id }) => ({ id, token: tokens.issue({ id, tokenVersion: 0 }) }));
 
     const pairs: [BenchUser, BenchUser][] = [];

@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   /** Embedded SQLite: fsync every commit (full), or only at checkpoints (normal: a power loss may lose the last moments). */
   SQLITE_SYNCHRONOUS: z.enum(["normal", "full"]).default("full"),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** How long a refresh token may wait to be exchanged; each exchange gives a new one. */
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
   JWT_EXPIRES_IN: z
     .string()
     .regex(/^\d+[smhd]$/, "must be a number followed by s, m, h or d, e.g. 7d")
@@ -71,6 +73,7 @@ export interface Config {
   databaseUrl: string | undefined;
   sqliteSynchronous: "normal" | "full";
   jwt: { secret: string; expiresIn: string; generated: boolean };
+  refreshTokenTtlSeconds: number;
   corsOrigins: "*" | string[];
   trustProxy: boolean | number | string;
   authRateLimit: { windowSeconds: number; perIp: number; perUsername: number };
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expiresIn: vars.JWT_EXPIRES_IN,
       generated: !vars.JWT_SECRET,
     },
+    refreshTokenTtlSeconds: vars.REFRESH_TOKEN_TTL_SECONDS,
     corsOrigins:
       vars.CORS_ORIGINS.trim() === "*"
         ? "*"

@@ -46,6 +46,8 @@ export interface Deps {
 export interface Actor {
   id: number;
   username: string;
+  /** The session the token belongs to (absent for tokens issued before sessions existed). */
+  sessionId?: number;
 }
 
 /** Per-request facts a service may need that come from the transport. */
@@ -53,4 +55,6 @@ export interface RequestInfo {
   /** Absolute base URL of this server as the client reached it, for links in responses. */
   baseUrl: string;
   ip: string;
+  /** The client's User-Agent, shown in the session list. */
+  userAgent: string | undefined;
 }

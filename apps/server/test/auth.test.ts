@@ -13,7 +13,11 @@ describe("auth", () => {
     const username = uniqueName("Reg");
     const response = await api(server, "POST", "/auth/register", { body: { username, password: "password123" } });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ user: { id: expect.any(Number), username }, token: expect.any(String) });
+    expect(response.body).toEqual({
+      user: { id: expect.any(Number), username },
+      token: expect.any(String),
+      refreshToken: expect.any(String),
+    });
     const status = await api(server, "GET", "/auth/status", { token: response.body.token });
     expect(status.status).toBe(200);
     expect(status.body).toEqual({ authenticated: true, user: { id: response.body.user.id, username } });
@@ -26,7 +30,11 @@ describe("auth", () => {
     const closed = new Promise<string>((resolve) => socket.once("disconnect", resolve));
     const result = await api(server, "POST", "/auth/sign-out-everywhere", { token: user.token });
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ user: { id: user.id, username: user.username }, token: expect.any(String) });
+    expect(result.body).toEqual({
+      user: { id: user.id, username: user.username },
+      token: expect.any(String),
+      refreshToken: expect.any(String),
+    });
     expect(await closed).toBe("io server disconnect");
     for (const token of [user.token, other.body.token]) {
       expect((await api(server, "GET", "/auth/status", { token })).status).toBe(401);

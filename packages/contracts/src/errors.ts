@@ -11,6 +11,7 @@ export const errorStatus = {
   TOKEN_EXPIRED: 401,
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
+  SUSPENDED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   USERNAME_TAKEN: 409,
@@ -20,6 +21,7 @@ export const errorStatus = {
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 /** A machine-readable error code. */
@@ -34,6 +36,8 @@ export const ErrorBodySchema = z
     error: z.string(),
     code: ErrorCodeSchema,
     details: z.unknown().optional(),
+    /** With RATE_LIMITED and UNAVAILABLE: when a retry may succeed (REST answers also carry `Retry-After`). */
+    retryAfterMs: z.number().int().nonnegative().optional(),
   })
   .meta({ id: "Error" });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,6 +1,7 @@
 export * from "./auth";
 export * from "./common";
 export * from "./e2ee";
+export * from "./moderation";
 export * from "./endpoint";
 export * from "./errors";
 export * from "./friends";
@@ -12,6 +13,7 @@ export * from "./users";
 
 import { authContract } from "./auth";
 import { e2eeContract } from "./e2ee";
+import { adminContract, blocksContract, reportsContract } from "./moderation";
 import { friendsContract } from "./friends";
 import { groupsContract } from "./groups";
 import { healthContract } from "./health";
@@ -27,5 +29,8 @@ export const contract = {
   groups: groupsContract,
   messages: messagesContract,
   e2ee: e2eeContract,
+  blocks: blocksContract,
+  reports: reportsContract,
+  admin: adminContract,
 };
 export type Contract = typeof contract;

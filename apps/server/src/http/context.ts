@@ -9,6 +9,7 @@ export function contextFromRequest(deps: Deps, req: Request): Context {
     token: bearerToken(req.headers.authorization),
     request: {
       ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      userAgent: req.get("user-agent")?.slice(0, 255),
       baseUrl: deps.config.publicUrl ?? `${req.protocol}://${req.get("host") ?? `localhost:${deps.config.port}`}`,
     },
   };

@@ -19,6 +19,8 @@ export interface Broadcaster {
   evictFromGroup(groupId: number, userIds: number[]): void;
   /** Disconnects every socket of a user (account deleted). */
   disconnectUser(userId: number): void;
+  /** Disconnects every socket of one session (it ended), on every process. */
+  disconnectSession(sessionId: number): void;
   /** Tells these users that someone's presence changed. */
   presence(toUserIds: number[], payload: Presence): void;
   /** Which of these users have at least one connected socket (on any process). */

@@ -1,6 +1,6 @@
 import type { Broadcaster } from "../realtime/broadcaster";
 import type { HestiaServer } from "./io";
-import { groupRoom, userRoom } from "./rooms";
+import { groupRoom, sessionRoom, userRoom } from "./rooms";
 
 /** Fan-out through Socket.IO rooms; with the Redis adapter the same calls reach every process. */
 export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
@@ -33,6 +33,9 @@ export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
     },
     disconnectUser(userId) {
       io.in(userRoom(userId)).disconnectSockets(true);
+    },
+    disconnectSession(sessionId) {
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
     presence(toUserIds, payload) {
       if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("presence", payload);

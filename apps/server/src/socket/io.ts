@@ -5,7 +5,7 @@ import type { Config } from "../config";
 import type { Actor } from "../deps";
 import { AppError, toAppError } from "../errors";
 import { bearerToken, type TokenService } from "../modules/auth/tokens";
-import { userRoom } from "./rooms";
+import { sessionRoom, userRoom } from "./rooms";
 
 export interface SocketData {
   actor: Actor;
@@ -35,8 +35,9 @@ export function createSocketServer(
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === "string" ? auth.token : bearerToken(socket.handshake.headers.authorization);
     if (!token) throw new AppError("UNAUTHORIZED", "Missing token: connect with { auth: { token } }");
-    socket.data.actor = await deps.tokens.authenticate(token);
-    await socket.join(userRoom(socket.data.actor.id));
+    const actor = await deps.tokens.authenticate(token);
+    socket.data.actor = actor;
+    await socket.join(actor.sessionId === undefined ? userRoom(actor.id) : [userRoom(actor.id), sessionRoom(actor.sessionId)]);
   };
   io.use((socket, next) => {
     authenticate(socket).then(

@@ -2,9 +2,9 @@ import { consumePoint, createLimiter, type RateLimitRedis } from "../../rate-lim
 
 export interface AuthRateLimiter {
   /** Counts one attempt for this IP and this username; throws RATE_LIMITED (with Retry-After) past the limit. */
-  consume(action: "login" | "register", ip: string, usernameKey: string): Promise<void>;
+  consume(action: "login" | "register" | "refresh" | "password", ip: string, usernameKey: string): Promise<void>;
   /** Forgets a username's attempts after a successful login. */
-  reset(action: "login" | "register", usernameKey: string): Promise<void>;
+  reset(action: "login" | "register" | "refresh" | "password", usernameKey: string): Promise<void>;
 }
 
 export interface AuthRateLimitOptions {
