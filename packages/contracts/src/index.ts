@@ -1,23 +1,23 @@
 export * from "./auth";
 export * from "./common";
 export * from "./e2ee";
-export * from "./moderation";
 export * from "./endpoint";
 export * from "./errors";
 export * from "./friends";
 export * from "./groups";
 export * from "./health";
 export * from "./messages";
+export * from "./moderation";
 export * from "./socket";
 export * from "./users";
 
 import { authContract } from "./auth";
 import { e2eeContract } from "./e2ee";
-import { adminContract, blocksContract, reportsContract } from "./moderation";
 import { friendsContract } from "./friends";
 import { groupsContract } from "./groups";
 import { healthContract } from "./health";
 import { messagesContract } from "./messages";
+import { adminContract, blocksContract, reportsContract } from "./moderation";
 import { usersContract } from "./users";
 
 /** Every REST endpoint of the Hestia API, grouped by domain. */

@@ -178,7 +178,9 @@ export const exportContract = {
       profile: ProfileSchema,
       friends: z.array(ProfileSchema),
       groups: z.array(z.object({ id: z.number().int(), name: z.string(), role: z.string(), joinedAt: TimestampSchema })),
-      sessions: z.array(z.object({ id: z.number().int(), createdAt: TimestampSchema, lastUsedAt: TimestampSchema, userAgent: z.string().nullable() })),
+      sessions: z.array(
+        z.object({ id: z.number().int(), createdAt: TimestampSchema, lastUsedAt: TimestampSchema, userAgent: z.string().nullable() }),
+      ),
       messages: z.array(
         z.object({
           id: z.number().int(),
