@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   api,
+  connect,
   createDeployment,
   type Deployment,
   redisForTests,
@@ -84,5 +85,18 @@ describe.skipIf(!redisUrl)("cached checks across two processes", () => {
     expect((await dm(second, doomed, friend, "from beyond")).status).toBe(401);
     // The friend's view: the other account is gone.
     expect((await dm(second, friend, doomed, "hello?")).status).toBe(404);
+  });
+
+  it("a session revoked on one process closes its socket on the other within a second", async () => {
+    const user = await registerUser(on(first), "roamer");
+    const device = await api(on(first), "POST", "/auth/login", { body: { username: user.username, password: user.password } });
+    const socket = await connect(on(second), device.body.token);
+    const closed = new Promise<number>((resolve) => socket.once("disconnect", () => resolve(Date.now())));
+    const sid = JSON.parse(Buffer.from(device.body.token.split(".")[1], "base64url").toString()).sid;
+    const revokedAt = Date.now();
+    expect((await api(on(first), "DELETE", `/auth/sessions/${sid}`, { token: user.token })).status).toBe(204);
+    expect((await closed) - revokedAt).toBeLessThan(1_000);
+    expect((await api(on(second), "GET", "/users/me", { token: device.body.token })).status).toBe(401);
+    expect((await api(on(second), "GET", "/users/me", { token: user.token })).status).toBe(200);
   });
 });
