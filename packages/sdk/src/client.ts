@@ -1,5 +1,14 @@
-import { type AuthResult, type Credentials, contract, type GroupRole, type UserStatus } from "@hestia/contracts";
+import {
+  type AuthResult,
+  contract,
+  type GroupRole,
+  type Credentials as LoginInput,
+  type PageQuery,
+  type UserStatus,
+} from "@hestia/contracts";
+import { Credentials, type Tokens } from "./credentials";
 import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
+import { HestiaError } from "./errors";
 import { call, callWithForm, type Transport } from "./http";
 import { type RetryOptions, sendIdempotent } from "./idempotency";
 import { Realtime, type RealtimeOptions } from "./realtime/realtime";
@@ -12,6 +21,13 @@ export interface ClientOptions {
   baseUrl: string;
   /** A token from an earlier login; `auth.register` and `auth.login` set it too. */
   token?: string;
+  /**
+   * The refresh token kept with `token`: an access token that expired is then renewed by the client
+   * itself (on REST calls and socket reconnects), and the session goes on.
+   */
+  refreshToken?: string;
+  /** Called with the new tokens after every login and renewal (to keep them), and with undefined on sign-out. */
+  onTokens?: (tokens: Tokens | undefined) => void;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof globalThis.fetch;
   /** How long a REST request may take before it fails with TIMEOUT (default 30 s). */
@@ -26,23 +42,28 @@ export interface ClientOptions {
 
 /** Creates a typed Hestia client: REST methods, and `realtime` for Socket.IO. */
 export function createClient(options: ClientOptions) {
-  let token = options.token;
   let selfId: number | undefined;
   const transport: Transport = {
     baseUrl: options.baseUrl,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-    getToken: () => token,
+    getToken: () => credentials.token,
+    renew: (rejected) => credentials.renew(rejected),
     timeoutMs: options.timeoutMs ?? 30_000,
   };
+  const credentials = new Credentials(
+    options,
+    (refreshToken) => call(transport, auth.refresh, { refreshToken }),
+    (tokens) => options.onTokens?.(tokens),
+  );
   const signIn = (result: AuthResult) => {
     // The realtime connection belongs to the account that opened it.
     if (selfId !== undefined && selfId !== result.user.id) realtime.disconnect();
-    token = result.token;
+    credentials.set(result);
     selfId = result.user.id;
     return result;
   };
   const signOut = () => {
-    token = undefined;
+    credentials.clear();
     selfId = undefined;
     realtime.disconnect();
   };
@@ -50,7 +71,8 @@ export function createClient(options: ClientOptions) {
   const realtime = new Realtime(
     {
       baseUrl: options.baseUrl,
-      getToken: () => token,
+      getToken: () => credentials.token,
+      renew: (rejected) => credentials.renew(rejected),
       selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
     },
     options.realtime,
@@ -78,20 +100,25 @@ export function createClient(options: ClientOptions) {
   return {
     /** The token requests are sent with, if any. */
     get token() {
-      return token;
+      return credentials.token;
     },
-    /** Uses another token (for example one kept from an earlier session). */
-    setToken(value: string | undefined) {
-      if (value !== token) selfId = undefined;
-      token = value;
+    /** The refresh token that renews it, if any. */
+    get refreshToken() {
+      return credentials.refreshToken;
+    },
+    /** Uses other tokens (for example ones kept from an earlier session); undefined signs out locally. */
+    setToken(value: string | undefined, refreshToken?: string) {
+      if (value !== credentials.token) selfId = undefined;
+      if (value === undefined) credentials.clear();
+      else credentials.set({ token: value, refreshToken });
     },
     health: () => call(transport, health.check, {}),
 
     auth: {
       /** Creates an account and keeps its token in the client. */
-      register: async (credentials: Credentials) => signIn(await call(transport, auth.register, credentials)),
+      register: async (input: LoginInput) => signIn(await call(transport, auth.register, input)),
       /** Logs in and keeps the token in the client. */
-      login: async (credentials: Credentials) => signIn(await call(transport, auth.login, credentials)),
+      login: async (input: LoginInput) => signIn(await call(transport, auth.login, input)),
       /** Whether the client's token is valid, and whose it is. */
       status: () => call(transport, auth.status, {}),
       /**
@@ -99,8 +126,33 @@ export function createClient(options: ClientOptions) {
        * the new one this client gets; other devices must log in again.
        */
       signOutEverywhere,
-      /** Forgets the token and closes the realtime connection. */
-      logout: signOut,
+      /**
+       * Ends this session on the server (its tokens stop working everywhere), forgets the tokens and closes
+       * the realtime connection. Never fails: resolves to whether the server ended the session (false when
+       * it could not be reached, or had already ended it); the client is signed out either way.
+       */
+      logout: async (): Promise<boolean> => {
+        const ended = credentials.token
+          ? await call(transport, auth.logout, {}).then(
+              () => true,
+              () => false,
+            )
+          : false;
+        signOut();
+        return ended;
+      },
+      /** Renews the access token now with the refresh token (the client also does it by itself when it expires). */
+      refresh: async () => {
+        if (!(await credentials.renew(credentials.token))) throw new HestiaError(401, "UNAUTHORIZED", "No session to renew: sign in again");
+        return { token: credentials.token, refreshToken: credentials.refreshToken };
+      },
+      /** Your signed-in sessions (devices), most recently used first; `current` marks this one. */
+      sessions: (query: PageQuery = {}) => call(transport, auth.sessions, query),
+      /** Ends one of your sessions (e.g. a lost phone's): its tokens stop working and its connections close. */
+      revokeSession: (id: number) => call(transport, auth.revokeSession, { id }),
+      /** Changes the password; every other session ends, this one goes on. */
+      changePassword: (currentPassword: string, newPassword: string) =>
+        call(transport, auth.changePassword, { currentPassword, newPassword }),
     },
 
     users: {

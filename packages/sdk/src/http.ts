@@ -7,6 +7,8 @@ export interface Transport {
   getToken(): string | undefined;
   /** How long a request may take before it fails with TIMEOUT. */
   timeoutMs: number;
+  /** Renews an access token refused as expired; answers whether to retry with the new one. */
+  renew?(rejected: string | undefined): Promise<boolean>;
 }
 
 /** Splits an endpoint's input into its path, query string and JSON body. */
@@ -41,10 +43,29 @@ export async function callWithForm<E extends Endpoint>(transport: Transport, end
 }
 
 async function send(transport: Transport, endpoint: Endpoint, path: string, body: string | FormData | undefined): Promise<unknown> {
+  const token = transport.getToken();
+  const answer = await attempt(transport, endpoint, path, body, token);
+  // An expired access token is renewed with the refresh token, and the request sent once more.
+  if (answer instanceof HestiaError && answer.code === "TOKEN_EXPIRED" && endpoint.auth && (await transport.renew?.(token))) {
+    const again = await attempt(transport, endpoint, path, body, transport.getToken());
+    if (again instanceof HestiaError) throw again;
+    return again;
+  }
+  if (answer instanceof HestiaError) throw answer;
+  return answer;
+}
+
+/** One request; a refusal by the server is answered (as a HestiaError), a failure to reach it thrown. */
+async function attempt(
+  transport: Transport,
+  endpoint: Endpoint,
+  path: string,
+  body: string | FormData | undefined,
+  token: string | undefined,
+): Promise<unknown> {
   const headers: Record<string, string> = { accept: "application/json" };
   // A FormData body sets its own content type, with the multipart boundary.
   if (typeof body === "string") headers["content-type"] = "application/json";
-  const token = transport.getToken();
   if (endpoint.auth && token) headers.authorization = `Bearer ${token}`;
   // Joined by hand, not with new URL(path, base), so a base URL with a path prefix keeps it.
   const url = transport.baseUrl.replace(/\/+$/, "") + path;
@@ -61,8 +82,8 @@ async function send(transport: Transport, endpoint: Endpoint, path: string, body
   }
   const json: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    if (isErrorBody(json)) throw HestiaError.fromBody(json, response.status);
-    throw new HestiaError(
+    if (isErrorBody(json)) return HestiaError.fromBody(json, response.status);
+    return new HestiaError(
       response.status,
       response.status === 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR",
       response.statusText || `HTTP ${response.status}`,

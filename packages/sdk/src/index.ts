@@ -16,6 +16,7 @@ export type {
   UserStatus,
 } from "@hestia/contracts";
 export { type ClientOptions, createClient, type HestiaClient } from "./client";
+export type { Tokens } from "./credentials";
 export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "./e2ee/e2ee";
 export { type E2eeStorage, memoryStorage } from "./e2ee/storage";
 export { type ClientErrorCode, HestiaError } from "./errors";

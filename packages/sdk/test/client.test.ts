@@ -24,12 +24,16 @@ describe("createClient against a real server", () => {
     expect((await client.users.byId(user.id)).username).toBe("sdk_alice");
     expect(await client.users.me()).toMatchObject({ id: user.id, bio: "hi", status: "do_not_disturb" });
 
-    // logout forgets the token; setToken brings a kept one back.
+    // logout ends the session and forgets the token; setToken uses a token kept from elsewhere.
     const kept = client.token;
-    client.auth.logout();
+    expect(await client.auth.logout()).toBe(true);
     expect(client.token).toBeUndefined();
     await expect(client.users.me()).rejects.toMatchObject({ status: 401, code: "UNAUTHORIZED" });
     client.setToken(kept);
+    await expect(client.users.me()).rejects.toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    const other = createClient({ baseUrl: server.url });
+    await other.auth.login({ username: "sdk_alice", password: "password123" });
+    client.setToken(other.token);
     expect((await client.users.me()).id).toBe(user.id);
   });
 

@@ -60,6 +60,8 @@ export interface RealtimeOptions {
 export interface RealtimeSession {
   baseUrl: string;
   getToken(): string | undefined;
+  /** Renews a token refused as expired; answers whether there is a new one to connect with. */
+  renew?(rejected: string | undefined): Promise<boolean>;
   /** The signed-in user's id. */
   selfId(): Promise<number>;
 }
