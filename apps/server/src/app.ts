@@ -17,8 +17,9 @@ import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
-import { createMemoryPresenceStore, createRedisPresenceStore } from "./realtime/presence-store";
+import { createMemoryPresenceStore, createRedisPresenceStore, degradeQuietly } from "./realtime/presence-store";
 import { connectRedis, socketIoAdapter } from "./realtime/redis";
+import { resyncOnReturn } from "./realtime/resync";
 import { createSocketBroadcaster } from "./socket/broadcaster";
 import { countPresence, onConnection } from "./socket/connection";
 import { createHandlers } from "./socket/handlers";
@@ -70,7 +71,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const io = createSocketServer(httpServer, { config, tokens });
   if (redis) io.adapter(socketIoAdapter(redis, config.redisPrefix, logger));
   coalesceWrites(io);
-  const broadcaster = createSocketBroadcaster(io);
+  const broadcaster = createSocketBroadcaster(io, redis && { link: redis.link, gaps: resyncOnReturn(io, redis.link, logger) });
   const push = createPushService({ db, logger, broadcaster }, config.push && createFirebaseSender(config.push, options.firebase));
   if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
   else logger.info("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS to send them");
@@ -92,7 +93,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     push,
     presenceWrites: createPresenceWrites(lean),
     presence: redis
-      ? createRedisPresenceStore(redis.client, presenceTtlMs, `${config.redisPrefix}:presence:`)
+      ? degradeQuietly(createRedisPresenceStore(redis.client, presenceTtlMs, `${config.redisPrefix}:presence:`))
       : createMemoryPresenceStore(),
     redis,
     lifecycle: { shuttingDown: false },

@@ -108,7 +108,7 @@ describe("AppError", () => {
     for (const [code, status] of Object.entries(errorStatus)) expect(new AppError(code as never, "x").status).toBe(status);
   });
 
-  it("puts details in the body only when there are some", () => {
+  it("puts details and a retry hint in the body only when there are some", () => {
     expect(new AppError("NOT_FOUND", "gone").toBody()).toEqual({ error: "gone", code: "NOT_FOUND" });
     expect(new AppError("VALIDATION_ERROR", "bad", { details: [] }).toBody()).toEqual({
       error: "bad",
@@ -118,7 +118,37 @@ describe("AppError", () => {
     expect(new AppError("RATE_LIMITED", "slow down", { retryAfterSeconds: 5 }).toBody()).toEqual({
       error: "slow down",
       code: "RATE_LIMITED",
+      retryAfterMs: 5000,
     });
+  });
+});
+
+describe("a database that is away for a moment", () => {
+  it.each([
+    ["a refused connection", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:3306"), { code: "ECONNREFUSED" })],
+    [
+      "a killed connection (mariadb driver)",
+      Object.assign(new Error("Connection was killed"), { name: "SqlError", errno: 1927, fatal: true }),
+    ],
+    ["a pool with no free connection", Object.assign(new Error("pool timeout"), { code: "ER_GET_CONNECTION_TIMEOUT" })],
+    ["Prisma losing the server", Object.assign(new Error("Server has closed the connection."), { code: "P1017" })],
+    [
+      "a driver adapter losing it",
+      Object.assign(new Error("x"), { meta: { driverAdapterError: { cause: { kind: "ConnectionClosed" } } } }),
+    ],
+    ["a locked SQLite file", Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })],
+    ["one wrapped in another", new Error("outer", { cause: Object.assign(new Error("inner"), { errno: 2013 }) })],
+  ])("answers %s with 503 UNAVAILABLE and a retry hint", (_label, error) => {
+    const mapped = toAppError(error);
+    expect(mapped.status).toBe(503);
+    expect(mapped.toBody()).toEqual({ error: expect.any(String), code: "UNAVAILABLE", retryAfterMs: 1000 });
+    expect(isInternal(mapped)).toBe(false);
+  });
+
+  it("leaves other failures internal, whatever their message says", () => {
+    for (const error of [new Error("ECONNREFUSED 10.0.0.5:3306"), Object.assign(new Error("syntax"), { errno: 1064 })]) {
+      expect(toAppError(error).code).toBe("INTERNAL_ERROR");
+    }
   });
 });
 

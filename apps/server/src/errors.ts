@@ -1,4 +1,5 @@
 import { type ErrorBody, type ErrorCode, errorStatus } from "@hestia/contracts";
+import { isDatabaseUnavailable } from "@hestia/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
@@ -18,9 +19,10 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.extra.details === undefined
-      ? { error: this.message, code: this.code }
-      : { error: this.message, code: this.code, details: this.extra.details };
+    const body: ErrorBody = { error: this.message, code: this.code };
+    if (this.extra.details !== undefined) body.details = this.extra.details;
+    if (this.extra.retryAfterSeconds !== undefined) body.retryAfterMs = this.extra.retryAfterSeconds * 1000;
+    return body;
   }
 }
 
@@ -56,6 +58,8 @@ export function validationError(issues: ZodLikeIssue[]): AppError {
 }
 
 const INTERNAL = () => new AppError("INTERNAL_ERROR", "Internal server error");
+/** The database is away for a moment; nothing was stored half-way (each write is one transaction). */
+const UNAVAILABLE = () => new AppError("UNAVAILABLE", "The service is briefly unavailable; retry in a moment", { retryAfterSeconds: 1 });
 
 /**
  * The one place that decides what a failure looks like to a client: AppErrors pass through,
@@ -69,12 +73,13 @@ export function toAppError(error: unknown): AppError {
     if (error.cause instanceof AppError) return error.cause;
     if (isZodError(error.cause) && error.code === "BAD_REQUEST") return validationError(error.cause.issues);
     const code = appCodeByTrpcCode[error.code];
-    return code ? new AppError(code, error.message) : INTERNAL();
+    if (code) return new AppError(code, error.message);
+    return isDatabaseUnavailable(error.cause) ? UNAVAILABLE() : INTERNAL();
   }
-  return INTERNAL();
+  return isDatabaseUnavailable(error) ? UNAVAILABLE() : INTERNAL();
 }
 
 /** Whether this failure is a bug worth logging with its stack. */
 export function isInternal(error: AppError): boolean {
-  return error.status >= 500 && error.code !== "SERVICE_UNAVAILABLE";
+  return error.status >= 500 && error.code !== "SERVICE_UNAVAILABLE" && error.code !== "UNAVAILABLE";
 }

@@ -12,6 +12,8 @@ export const ReadinessSchema = z
   .object({
     status: z.literal("ready"),
     checks: z.object({ database: CheckSchema, redis: CheckSchema }),
+    /** What is down without stopping this process from storing and delivering messages (e.g. `redis`). */
+    degraded: z.array(z.enum(["redis"])),
   })
   .meta({ id: "Readiness" });
 export type Readiness = z.infer<typeof ReadinessSchema>;
@@ -35,8 +37,10 @@ export const healthContract = {
     auth: false,
     summary: "Readiness check for load balancers",
     description:
-      "200 when the database (and Redis, when configured) answer. 503 SERVICE_UNAVAILABLE while one does not, or while " +
-      "the process shuts down; `details` then holds the same `checks`.",
+      "200 while this process can store messages (its database answers). Redis being away does not stop it: it is then " +
+      "listed in `degraded` (messages are still stored, acknowledged and delivered to this process's sockets; rate limits " +
+      "count per process). 503 SERVICE_UNAVAILABLE while the database does not answer or the process shuts down; " +
+      "`details` then holds the same `checks`.",
     tags: ["health"],
     errors: ["SERVICE_UNAVAILABLE"],
   }),

@@ -83,6 +83,11 @@ export const serverEvents = {
     payload: z.object({ reconnectAfterMs: z.number().int() }),
     summary: "This server process is shutting down: the connection closes next; reconnect (to another process) after the hint",
   },
+  resync: {
+    payload: z.object({ conversationIds: z.array(z.number().int()).optional() }),
+    summary:
+      "This socket may have missed events (the server lost and regained its link to the other processes): read the history of these conversations (all of them when absent) after the last message you have",
+  },
 } satisfies Record<string, ServerEventDefinition>;
 
 export type ClientEvents = typeof clientEvents;

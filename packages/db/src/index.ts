@@ -1,6 +1,6 @@
 export { createDb, type Db, type DbOptions } from "./client";
 export { type DatabaseTarget, DEFAULT_SQLITE_FILE, parseDatabaseUrl } from "./database-url";
-export { isForeignKeyViolation, isTransientConflict, isUniqueViolation } from "./errors";
+export { isDatabaseUnavailable, isForeignKeyViolation, isTransientConflict, isUniqueViolation } from "./errors";
 export type { Conversation, FriendRequest, Friendship, Membership, Message, PushToken, User } from "./generated/sqlite/client";
 export { Prisma } from "./generated/sqlite/client";
 export {

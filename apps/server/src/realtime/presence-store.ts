@@ -108,3 +108,18 @@ export function createRedisPresenceStore(redis: RedisClient, ttlMs: number, pref
     },
   };
 }
+
+/**
+ * Presence that degrades quietly while Redis is away: changes are not recorded (no status events go
+ * out for them) instead of failing each connect. It heals by itself once the link is back: the
+ * heartbeat re-registers this process's sockets and the sweep expires those that left meanwhile.
+ */
+export function degradeQuietly(shared: PresenceStore): PresenceStore {
+  const none = () => [] as number[];
+  return {
+    connected: (userId, socketId) => shared.connected(userId, socketId).catch(() => false),
+    disconnected: (userId, socketId) => shared.disconnected(userId, socketId).catch(() => false),
+    refresh: (sockets) => shared.refresh(sockets).catch(none),
+    sweep: () => shared.sweep().catch(none),
+  };
+}

@@ -1,6 +1,7 @@
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { createClient, type RedisClientType } from "redis";
 import type { Logger } from "../logger";
+import { Link } from "./link";
 
 export type RedisClient = RedisClientType;
 
@@ -9,11 +10,15 @@ export interface RedisConnection {
   client: RedisClient;
   /** Subscriptions only (a subscribed connection can run nothing else). */
   subscriber: RedisClient;
+  /** Whether both connections are up; `down` and `up` events as that changes. */
+  link: Link;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Longest a command may wait for Redis; past it the command fails and the caller degrades. */
+const COMMAND_TIMEOUT_MS = 1_000;
 
 /** The URL without its password, for messages. */
 function redactUrl(url: string): string {
@@ -23,10 +28,21 @@ function redactUrl(url: string): string {
 /**
  * Two connections to Redis. They reconnect on their own with backoff; errors while Redis is away are
  * logged (once per outage) instead of crashing the process.
+ *
+ * Commands never wait for Redis to come back: while it is away they fail at once (no offline queue),
+ * and a command unanswered within a second fails too, so every caller can fall back (local delivery,
+ * per-process rate limits, local presence) instead of stalling. Subscriptions do queue: they are
+ * replayed when the connection returns, and nothing waits on them.
  */
 export async function connectRedis(url: string, logger: Logger): Promise<RedisConnection> {
-  const client: RedisClient = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5_000) } });
-  const subscriber = client.duplicate();
+  const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** retries, 1_000);
+  const client: RedisClient = createClient({
+    url,
+    socket: { reconnectStrategy },
+    disableOfflineQueue: true,
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+  });
+  const subscriber: RedisClient = createClient({ url, socket: { reconnectStrategy } });
   for (const [name, connection] of [
     ["commands", client],
     ["subscriptions", subscriber],
@@ -64,6 +80,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
   return {
     client,
     subscriber,
+    link: new Link([client, subscriber]),
     async ping() {
       try {
         return (await client.ping()) === "PONG";

@@ -1,11 +1,20 @@
 import type { Broadcaster } from "../realtime/broadcaster";
+import type { Link } from "../realtime/link";
+import type { DeliveryGaps } from "../realtime/resync";
 import type { HestiaServer } from "./io";
 import { groupRoom, sessionRoom, userRoom } from "./rooms";
 
-/** Fan-out through Socket.IO rooms; with the Redis adapter the same calls reach every process. */
-export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
+/**
+ * Fan-out through Socket.IO rooms; with the Redis adapter the same calls reach every process. While the
+ * link to the others is down, messages still reach this process's sockets at once (the adapter's publish
+ * fails fast) and `gaps` learns which rooms the others missed; questions to every process are answered
+ * from this one.
+ */
+export function createSocketBroadcaster(io: HestiaServer, cluster?: { link: Link; gaps: DeliveryGaps }): Broadcaster {
+  const everywhere = () => (cluster && !cluster.link.up ? io.local : io);
   return {
     directMessage(message) {
+      cluster?.gaps.note([userRoom(message.userId), userRoom(message.recipientId)], message.conversationId);
       // One emit per room (a socket is only in its own user's room, and messaging yourself is refused):
       // with the sharded Redis adapter, a single-room emit goes only to processes with sockets in it.
       io.to(userRoom(message.userId)).emit("newDM", message);
@@ -17,6 +26,7 @@ export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
       });
     },
     groupMessage(message) {
+      cluster?.gaps.note([groupRoom(message.groupId)], message.conversationId);
       io.to(groupRoom(message.groupId)).emit("newGroupMessage", message);
     },
     e2eeCommit(toUserIds, payload) {
@@ -42,7 +52,7 @@ export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
     },
     async onlineUserIds(userIds) {
       if (!userIds.length) return new Set();
-      const sockets = await io.in(userIds.map(userRoom)).fetchSockets();
+      const sockets = await everywhere().in(userIds.map(userRoom)).fetchSockets();
       return new Set(sockets.map((socket) => socket.data.actor.id));
     },
   };
