@@ -1,227 +1,19 @@
 // npm run bench [-- --quick]: the real server and bare baselines, measured in the same run on this
 // machine, driven from this process; prints a table and writes bench/results.json.
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join, resolve } from "node:path";
-import { createDeployment, type ServerProcess, startServerProcess } from "@hestia/server/testing";
-import type { Socket } from "socket.io-client";
-import { type Auth, at, closeAll, closedLoop, connectAll, emitAck, httpLoad, median, openLoopLatency, rssKb, type Timing } from "./load";
+import { join } from "node:path";
+import { httpLoad, median } from "./load";
 import { rawInsertRate, storeAppendRate } from "./persist";
-import { type Seeded, seed } from "./seed";
-
-const quick = process.argv.includes("--quick");
-const only = process.argv
-  .find((arg) => arg.startsWith("--only="))
-  ?.slice("--only=".length)
-  .split(",");
-const settings = quick
-  ? { timing: { warmupMs: 500, measureMs: 1500 }, repeats: 1, pairs: 50, groups: 5, idle: 500, idleHoldMs: 2_000, httpConcurrency: 8 }
-  : {
-      timing: { warmupMs: 2_000, measureMs: 6_000 },
-      repeats: 3,
-      pairs: 500,
-      groups: 50,
-      idle: 10_000,
-      idleHoldMs: 60_000,
-      httpConcurrency: 32,
-    };
-const WINDOW = 4;
-const benchDir = resolve(import.meta.dirname, "..");
-
-interface Result {
-  value: number;
-  unit: string;
-  baseline: number | null;
-  ratio: number | null;
-  target: string;
-  met: boolean | null;
-  detail?: Record<string, number>;
-}
-const results: Record<string, Result> = {};
-const wanted = (scenario: string) => !only || only.includes(scenario);
-
-function log(message: string) {
-  console.log(`[bench] ${message}`);
-}
+import { benchDir, startApp, startRelay } from "./processes";
+import { log, record, results, round, writeResults } from "./report";
+import { dmLatency, dmThroughput, groupThroughput, idleConnections, relayConnectRate, type Side } from "./scenarios";
+import { quick, settings, wanted } from "./settings";
 
 /** Runs `measure` `settings.repeats` times and keeps the median. */
 async function repeated(measure: () => Promise<number>): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < settings.repeats; i++) values.push(await measure());
   return median(values);
-}
-
-/** The bare Socket.IO relay, in its own process. */
-async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(benchDir, "src/relay-server.ts")], {
-    cwd: benchDir,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<number>((resolvePort, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      const match = /relay listening on (\d+)/.exec(chunk.toString());
-      if (match) resolvePort(Number(match[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`relay exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-/** The real server (NODE_ENV=production) in its own process, on a fresh seeded database. */
-async function startApp(flavour: "sqlite" | "mariadb") {
-  const secret = randomBytes(32).toString("hex");
-  const deployment = createDeployment({ NODE_ENV: "production", JWT_SECRET: secret, LOG_LEVEL: "info" }, flavour);
-  const dataDir = deployment.env.DATA_DIR;
-  if (!dataDir) throw new Error("the deployment has no DATA_DIR");
-  const seeded = await seed(deployment.database.url, dataDir, secret, {
-    users: Math.max(settings.idle, settings.pairs * 2, settings.groups * 10),
-    pairs: settings.pairs,
-    groups: settings.groups,
-  });
-  // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops.
-  const profile = process.env.BENCH_CPU_PROFILE_DIR;
-  const server = await startServerProcess(deployment, 0, {}, profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []);
-  return {
-    server,
-    seeded,
-    async stop() {
-      await server.kill("SIGTERM");
-      await deployment.drop();
-    },
-  };
-}
-
-type Side = { url: string; auth: (user: { id: number; token: string }) => Auth };
-
-/** Delivered DMs/s (counted at the recipients) and acknowledged sends/s, for `pairs` sender→receiver pairs. */
-async function dmThroughput(side: Side, seeded: Seeded, timing: Timing) {
-  const { sockets } = await connectAll(
-    side.url,
-    seeded.pairs.flatMap(([a, b]) => [side.auth(a), side.auth(b)]),
-  );
-  try {
-    const senders = seeded.pairs.map(([, receiver], i) => ({
-      socket: at(sockets, 2 * i),
-      send: (): [string, unknown] => ["sendDM", { toId: receiver.id, content: "benchmark message" }],
-    }));
-    const receivers = seeded.pairs.map(([sender], i) => ({
-      socket: at(sockets, 2 * i + 1),
-      event: "newDM",
-      count: (message: { userId: number }) => (message.userId === sender.id ? 1 : 0),
-    }));
-    return await closedLoop({ senders, receivers, window: WINDOW, timing });
-  } finally {
-    closeAll(sockets);
-  }
-}
-
-/** Delivered group messages/s (each delivery to each other member counts), every member sending. */
-async function groupThroughput(side: Side, seeded: Seeded, timing: Timing) {
-  const members = seeded.groups.flatMap((group) => group.members.map((member) => ({ member, groupId: group.id })));
-  const { sockets } = await connectAll(
-    side.url,
-    members.map(({ member }) => side.auth(member)),
-  );
-  try {
-    await Promise.all(members.map(({ groupId }, i) => emitAck(at(sockets, i), "joinGroup", { groupId })));
-    const senders = members.map(({ groupId }, i) => ({
-      socket: at(sockets, i),
-      send: (): [string, unknown] => ["sendGroupMessage", { groupId, content: "benchmark group message" }],
-    }));
-    const receivers = members.map(({ member }, i) => ({
-      socket: at(sockets, i),
-      event: "newGroupMessage",
-      count: (message: { userId: number }) => (message.userId === member.id ? 0 : 1),
-    }));
-    return await closedLoop({ senders, receivers, window: 1, timing });
-  } finally {
-    closeAll(sockets);
-  }
-}
-
-/** p99/p50 send→receive latency of DMs at a fixed offered rate. */
-async function dmLatency(side: Side, seeded: Seeded, ratePerSecond: number, timing: Timing) {
-  const { sockets } = await connectAll(
-    side.url,
-    seeded.pairs.flatMap(([a, b]) => [side.auth(a), side.auth(b)]),
-  );
-  try {
-    const senders = seeded.pairs.map(([, receiver], i) => ({
-      socket: at(sockets, 2 * i),
-      send: (stamp: string): [string, unknown] => ["sendDM", { toId: receiver.id, content: stamp }],
-    }));
-    const receivers = seeded.pairs.map(([sender], i) => ({
-      socket: at(sockets, 2 * i + 1),
-      event: "newDM",
-      stamp: (message: { userId: number; content: string }) => (message.userId === sender.id ? message.content : undefined),
-    }));
-    return await openLoopLatency({ senders, receivers, ratePerSecond, timing });
-  } finally {
-    closeAll(sockets);
-  }
-}
-
-/** Sockets/s the load generator opens against the bare relay (no auth, nothing stored). */
-async function relayConnectRate(url: string, users: { id: number }[]): Promise<number> {
-  const { sockets, ms } = await connectAll(
-    url,
-    users.map((user) => ({ userId: user.id })),
-  );
-  closeAll(sockets);
-  return users.length / (ms / 1000);
-}
-
-/** 10,000 (quick: 500) authenticated sockets held open: drops, server memory per socket, connects/s. */
-async function idleConnections(server: ServerProcess, seeded: Seeded) {
-  const pid = server.child.pid;
-  if (pid === undefined) throw new Error("the server process has no pid");
-  const before = await rssKb(pid);
-  const users = seeded.users.slice(0, settings.idle);
-  const { sockets, ms } = await connectAll(
-    server.url,
-    users.map((user) => ({ token: user.token })),
-  );
-  let drops = 0;
-  for (const socket of sockets) socket.on("disconnect", () => drops++);
-  await new Promise((resolve) => setTimeout(resolve, settings.idleHoldMs));
-  const after = await rssKb(pid);
-  const stillConnected = sockets.filter((socket: Socket) => socket.connected).length;
-  closeAll(sockets);
-  return {
-    drops: drops + (users.length - stillConnected - drops),
-    kbPerSocket: (after - before) / users.length,
-    connectsPerSecond: users.length / (ms / 1000),
-  };
-}
-
-function record(
-  name: string,
-  value: number,
-  unit: string,
-  baseline: number | null,
-  target: string,
-  check: ((ratio: number) => boolean) | null,
-  detail?: Record<string, number>,
-) {
-  const ratio = baseline ? value / baseline : null;
-  const result: Result = {
-    value: round(value),
-    unit,
-    baseline: baseline === null ? null : round(baseline),
-    ratio: ratio === null ? null : round(ratio, 3),
-    target,
-    met: check && ratio !== null ? check(ratio) : null,
-    ...(detail ? { detail: Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, round(v)])) } : {}),
-  };
-  results[name] = result;
-  log(`${name}: ${result.value} ${unit}${baseline === null ? "" : ` vs ${result.baseline} (ratio ${result.ratio}, target ${target})`}`);
-}
-
-function round(value: number, digits = 1): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
 
 async function main() {
@@ -231,7 +23,7 @@ async function main() {
   );
   const relay = await startRelay();
   const relaySide: Side = { url: relay.url, auth: (user) => ({ userId: user.id }) };
-  const app = await startApp("sqlite");
+  const app = await startApp("sqlite", settings);
   const appSide: Side = { url: app.server.url, auth: (user) => ({ token: user.token }) };
   try {
     let appDmRate = 0;
@@ -281,10 +73,10 @@ async function main() {
   if (wanted("idle_connections")) {
     // A server of its own, so its memory holds nothing from the other scenarios.
     log(`idle_connections: ${settings.idle} sockets held ${settings.idleHoldMs / 1000} s, on a fresh server`);
-    const fresh = await startApp("sqlite");
+    const fresh = await startApp("sqlite", settings);
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const idle = await idleConnections(fresh.server, fresh.seeded);
+      const idle = await idleConnections(fresh.server, fresh.seeded, settings.idle, settings.idleHoldMs);
       // What this load generator reaches against the bare relay: where the connect rate is bounded by the
       // client (both run on this machine), the relay shows it.
       const relayConnects = await relayConnectRate(relay.url, fresh.seeded.users.slice(0, settings.idle));
@@ -312,7 +104,7 @@ async function main() {
   }
   if (wanted("mariadb_dm_throughput")) {
     log("mariadb_dm_throughput: the app on MariaDB, then bare relay");
-    const maria = await startApp("mariadb");
+    const maria = await startApp("mariadb", settings);
     try {
       const mariaSide: Side = { url: maria.server.url, auth: (user) => ({ token: user.token }) };
       const appRate = await repeated(async () => (await dmThroughput(mariaSide, maria.seeded, settings.timing)).deliveriesPerSecond);
@@ -325,20 +117,7 @@ async function main() {
   relay.child.kill("SIGTERM");
 
   const file = join(benchDir, "results.json");
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log("");
-  console.log("| scenario | Hestia | baseline | ratio | target | met |");
-  console.log("|---|---|---|---|---|---|");
-  for (const [name, result] of Object.entries(results)) {
-    const extra = result.detail
-      ? ` (${Object.entries(result.detail)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(", ")})`
-      : "";
-    console.log(
-      `| \`${name}\` | ${result.value} ${result.unit}${extra} | ${result.baseline ?? "—"} | ${result.ratio ?? "—"} | ${result.target} | ${result.met === null ? "report" : result.met ? "yes" : "**no**"} |`,
-    );
-  }
+  writeResults(file);
   log(`wrote ${file} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

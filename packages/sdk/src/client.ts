@@ -11,7 +11,8 @@ import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
 import { HestiaError } from "./errors";
 import { call, callWithForm, type Transport } from "./http";
 import { type RetryOptions, sendIdempotent } from "./idempotency";
-import { Realtime, type RealtimeOptions } from "./realtime/realtime";
+import { Realtime } from "./realtime/realtime";
+import type { RealtimeOptions } from "./realtime/types";
 import type { AvatarInput, CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
 
 const { health, auth, users, friends, groups, messages } = contract;

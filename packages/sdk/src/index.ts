@@ -21,10 +21,6 @@ export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "
 export { type E2eeStorage, memoryStorage } from "./e2ee/storage";
 export { type ClientErrorCode, HestiaError } from "./errors";
 export { newIdempotencyKey, type RetryOptions } from "./idempotency";
-export {
-  Realtime,
-  type RealtimeEventName,
-  type RealtimeEvents,
-  type RealtimeOptions,
-} from "./realtime/realtime";
+export { Realtime } from "./realtime/realtime";
+export type { RealtimeEventName, RealtimeEvents, RealtimeOptions } from "./realtime/types";
 export type * from "./types";

@@ -1,70 +1,13 @@
-import type {
-  ClientEvents,
-  ClientToServerEvents,
-  DmNotification,
-  Message,
-  Presence,
-  ServerEventPayload,
-  ServerToClientEvents,
-} from "@hestia/contracts";
-import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import type { ClientEvents, Message } from "@hestia/contracts";
 import { HestiaError, isErrorBody } from "../errors";
-import { type RetryOptions, sendIdempotent } from "../idempotency";
+import { sendIdempotent } from "../idempotency";
 import type { DMHistoryQuery, EventAck, EventPayload, GroupHistoryQuery, SendDMInput, SendGroupMessageInput } from "../types";
+import { asHestiaError, connectError, connectSocket, createSocket, type HestiaClientSocket, request } from "./connection";
 import { createEmitter } from "./emitter";
 import { type Conversation, createFeeds, type HistoryPage } from "./feeds";
-
-/** What the application can listen to on `client.realtime`. */
-export interface RealtimeEvents {
-  /** A direct message you sent or received (each once, in order per conversation, also after reconnects). */
-  newDM: Message;
-  /** A direct message someone else sent you; delivered together with `newDM`. */
-  dmNotification: DmNotification;
-  /** A message in a group you joined with `joinGroup`. */
-  newGroupMessage: Message;
-  /** A friend's status changed. */
-  presence: Presence;
-  /** An event failed without an acknowledgement, the server refused a reconnect, or a catch-up failed. */
-  error: HestiaError;
-  /** The socket (re)connected; `reconnected` is false for the first connection. */
-  connected: { reconnected: boolean };
-  /** The socket lost its connection; unless you called `disconnect()`, the SDK reconnects with backoff. */
-  disconnected: { reason: string; willReconnect: boolean };
-  /** After a reconnect, every followed conversation was read up to date; `messages` were delivered from history. */
-  caughtUp: { messages: number };
-  /** An MLS commit was accepted in a conversation of yours (`client.e2ee` handles it). */
-  e2eeCommit: ServerEventPayload<"e2eeCommit">;
-  /** Devices of yours were added to a conversation's MLS group (`client.e2ee` handles it). */
-  e2eeWelcome: ServerEventPayload<"e2eeWelcome">;
-  /** A user you share a conversation with added or removed a device (`client.e2ee` handles it). */
-  e2eeDevices: ServerEventPayload<"e2eeDevices">;
-}
-
-export type RealtimeEventName = keyof RealtimeEvents;
-
-/** The Socket.IO client socket, typed by the contract's event maps. */
-type HestiaClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import type { RealtimeEventName, RealtimeEvents, RealtimeOptions, RealtimeSession } from "./types";
 
 type EventName = keyof ClientEvents;
-
-export interface RealtimeOptions {
-  /** How long a request waits for its acknowledgement before failing with TIMEOUT (default 10 s). */
-  ackTimeoutMs?: number;
-  /** How sends are retried (with the same idempotency key) after a TIMEOUT or a lost connection. */
-  retry?: Partial<RetryOptions>;
-  /** Options passed to socket.io-client (transports, reconnection delays, extra headers ...). */
-  socket?: Partial<ManagerOptions & SocketOptions>;
-}
-
-/** What the realtime client needs from the client it belongs to. */
-export interface RealtimeSession {
-  baseUrl: string;
-  getToken(): string | undefined;
-  /** Renews a token refused as expired; answers whether there is a new one to connect with. */
-  renew?(rejected: string | undefined): Promise<boolean>;
-  /** The signed-in user's id. */
-  selfId(): Promise<number>;
-}
 
 /**
  * The Socket.IO side of a client. Reconnects with backoff; after a reconnect it rejoins the groups it had
@@ -206,35 +149,14 @@ export class Realtime {
     const selfId = await this.#session.selfId();
     if (aborted) throw aborted;
     this.#adoptAccount(selfId, token);
-    const { origin, pathname } = new URL(this.#session.baseUrl);
-    const socket: HestiaClientSocket = io(origin, {
-      path: `${pathname.replace(/\/+$/, "")}/socket.io`,
-      // WebSocket first: it needs no sticky sessions behind a load balancer; long-polling is the fallback.
-      transports: ["websocket", "polling"],
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 10_000,
-      ...this.#options.socket,
-      autoConnect: false,
-      forceNew: true,
-      auth: (send) => send({ token: this.#session.getToken() }),
-    });
+    const socket = createSocket(this.#session, this.#options.socket);
     this.#socket = socket;
     this.#wire(socket);
-    await new Promise<void>((resolve, reject) => {
-      const settle = (error?: HestiaError) => {
-        this.#abortOpen = undefined;
-        socket.off("connect", onConnect);
-        socket.off("connect_error", onError);
-        if (!error) return resolve();
+    await connectSocket(socket, {
+      abortable: (abort) => (this.#abortOpen = abort),
+      failed: () => {
         if (this.#socket === socket) this.disconnect();
-        reject(error);
-      };
-      const onConnect = () => settle();
-      const onError = (error: Error) => settle(connectError(error));
-      this.#abortOpen = settle;
-      socket.once("connect", onConnect);
-      socket.once("connect_error", onError);
-      socket.connect();
+      },
     });
   }
 
@@ -361,36 +283,10 @@ export class Realtime {
     return sendIdempotent(payload, (keyed) => this.#request(event, keyed), this.#options.retry);
   }
 
-  async #request<E extends EventName>(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
-    const socket = this.#socket;
-    if (!socket) throw new HestiaError(0, "NETWORK_ERROR", "Not connected: call realtime.connect() first");
-    const timeoutMs = this.#options.ackTimeoutMs ?? 10_000;
-    let response: unknown;
-    try {
-      // TypeScript cannot index Socket.IO's argument tuples with a generic event name; this method's
-      // signature already checks `payload` against the same contract.
-      response = await (socket.timeout(timeoutMs) as unknown as AckEmitter).emitWithAck(event, payload);
-    } catch {
-      throw new HestiaError(0, "TIMEOUT", `No answer to ${event} within ${timeoutMs} ms`);
-    }
-    if (isErrorBody(response)) throw HestiaError.fromBody(response);
-    return response as EventAck<E>;
+  #request<E extends EventName>(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
+    return request(this.#socket, event, payload, this.#options.ackTimeoutMs ?? 10_000);
   }
 }
 
-type AckEmitter = { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-
 /** Allowance for server processes whose clocks differ a little. */
 const CLOCK_SKEW_MS = 2_000;
-
-/** The error a refused or failed connection attempt is reported as. */
-function connectError(error: Error): HestiaError {
-  const data = (error as { data?: unknown }).data;
-  if (isErrorBody(data)) return HestiaError.fromBody(data);
-  return new HestiaError(0, "NETWORK_ERROR", error.message || "Could not connect");
-}
-
-function asHestiaError(error: unknown): HestiaError {
-  if (error instanceof HestiaError) return error;
-  return new HestiaError(0, "NETWORK_ERROR", error instanceof Error ? error.message : String(error));
-}

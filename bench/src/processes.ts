@@ -1,0 +1,49 @@
+// The processes a run measures: the bare Socket.IO relay and the real server, each in its own process.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { createDeployment, startServerProcess } from "@hestia/server/testing";
+import { seed } from "./seed";
+import type { Settings } from "./settings";
+
+export const benchDir = resolve(import.meta.dirname, "..");
+
+/** The bare Socket.IO relay, in its own process. */
+export async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(benchDir, "src/relay-server.ts")], {
+    cwd: benchDir,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const match = /relay listening on (\d+)/.exec(chunk.toString());
+      if (match) resolvePort(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`relay exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** The real server (NODE_ENV=production) in its own process, on a fresh database seeded for `size`. */
+export async function startApp(flavour: "sqlite" | "mariadb", size: Pick<Settings, "idle" | "pairs" | "groups">) {
+  const secret = randomBytes(32).toString("hex");
+  const deployment = createDeployment({ NODE_ENV: "production", JWT_SECRET: secret, LOG_LEVEL: "info" }, flavour);
+  const dataDir = deployment.env.DATA_DIR;
+  if (!dataDir) throw new Error("the deployment has no DATA_DIR");
+  const seeded = await seed(deployment.database.url, dataDir, secret, {
+    users: Math.max(size.idle, size.pairs * 2, size.groups * 10),
+    pairs: size.pairs,
+    groups: size.groups,
+  });
+  // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE_DIR;
+  const server = await startServerProcess(deployment, 0, {}, profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []);
+  return {
+    server,
+    seeded,
+    async stop() {
+      await server.kill("SIGTERM");
+      await deployment.drop();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { DmNotification, Message, Presence, ServerEventPayload } from "@hestia/contracts";
+import type { ManagerOptions, SocketOptions } from "socket.io-client";
+import type { HestiaError } from "../errors";
+import type { RetryOptions } from "../idempotency";
+
+/** What the application can listen to on `client.realtime`. */
+export interface RealtimeEvents {
+  /** A direct message you sent or received (each once, in order per conversation, also after reconnects). */
+  newDM: Message;
+  /** A direct message someone else sent you; delivered together with `newDM`. */
+  dmNotification: DmNotification;
+  /** A message in a group you joined with `joinGroup`. */
+  newGroupMessage: Message;
+  /** A friend's status changed. */
+  presence: Presence;
+  /** An event failed without an acknowledgement, the server refused a reconnect, or a catch-up failed. */
+  error: HestiaError;
+  /** The socket (re)connected; `reconnected` is false for the first connection. */
+  connected: { reconnected: boolean };
+  /** The socket lost its connection; unless you called `disconnect()`, the SDK reconnects with backoff. */
+  disconnected: { reason: string; willReconnect: boolean };
+  /** After a reconnect, every followed conversation was read up to date; `messages` were delivered from history. */
+  caughtUp: { messages: number };
+  /** An MLS commit was accepted in a conversation of yours (`client.e2ee` handles it). */
+  e2eeCommit: ServerEventPayload<"e2eeCommit">;
+  /** Devices of yours were added to a conversation's MLS group (`client.e2ee` handles it). */
+  e2eeWelcome: ServerEventPayload<"e2eeWelcome">;
+  /** A user you share a conversation with added or removed a device (`client.e2ee` handles it). */
+  e2eeDevices: ServerEventPayload<"e2eeDevices">;
+}
+
+export type RealtimeEventName = keyof RealtimeEvents;
+
+export interface RealtimeOptions {
+  /** How long a request waits for its acknowledgement before failing with TIMEOUT (default 10 s). */
+  ackTimeoutMs?: number;
+  /** How sends are retried (with the same idempotency key) after a TIMEOUT or a lost connection. */
+  retry?: Partial<RetryOptions>;
+  /** Options passed to socket.io-client (transports, reconnection delays, extra headers ...). */
+  socket?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** What the realtime client needs from the client it belongs to. */
+export interface RealtimeSession {
+  baseUrl: string;
+  getToken(): string | undefined;
+  /** Renews a token refused as expired; answers whether there is a new one to connect with. */
+  renew?(rejected: string | undefined): Promise<boolean>;
+  /** The signed-in user's id. */
+  selfId(): Promise<number>;
+}
