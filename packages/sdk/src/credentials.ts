@@ -54,9 +54,11 @@ export class Credentials {
    */
   renew(rejected: string | undefined): Promise<boolean> {
     if (this.#token !== rejected) return Promise.resolve(this.#token !== undefined);
-    this.#renewing ??= this.#renew().finally(() => {
-      this.#renewing = undefined;
-    });
+    this.#renewing ??= this.#renew()
+      .catch(() => false)
+      .finally(() => {
+        this.#renewing = undefined;
+      });
     return this.#renewing;
   }
 

@@ -70,10 +70,22 @@ export class Realtime {
    */
   connect(): Promise<void> {
     if (this.#socket?.connected) return Promise.resolve();
-    this.#connecting ??= this.#open().finally(() => {
+    this.#connecting ??= this.#openRenewing().finally(() => {
       this.#connecting = undefined;
     });
     return this.#connecting;
+  }
+
+  /** Opens the connection; a token refused as expired is renewed (when the client can) and tried once more. */
+  async #openRenewing(): Promise<void> {
+    const token = this.#session.getToken();
+    const opened = await this.#open().then(
+      () => undefined,
+      (error: unknown) => asHestiaError(error),
+    );
+    if (!opened) return;
+    if (opened.code === "TOKEN_EXPIRED" && (await this.#session.renew?.(token))) return this.#open();
+    throw opened;
   }
 
   /**
@@ -195,11 +207,33 @@ export class Realtime {
       }
     });
     socket.on("connect_error", (error: Error) => {
-      // Network failures are retried by socket.io-client. A refused token is not: report it and
-      // close, so requests fail at once instead of waiting for a connection that will not come.
+      // Network failures are retried by socket.io-client. A refused token is not: an expired one is
+      // renewed and the reconnection tried again with the new one; otherwise report it and close, so
+      // requests fail at once instead of waiting for a connection that will not come.
       if (!this.#hasConnected || !isErrorBody((error as { data?: unknown }).data)) return;
-      this.disconnect();
-      this.#events.emit("error", connectError(error));
+      const refusal = connectError(error);
+      const token = this.#session.getToken();
+      void (refusal.code === "TOKEN_EXPIRED" && this.#session.renew ? this.#session.renew(token) : Promise.resolve(false)).then(
+        (renewed) => {
+          if (this.#socket !== socket) return;
+          if (renewed) return void socket.connect();
+          this.disconnect();
+          this.#events.emit("error", refusal);
+        },
+      );
+    });
+    socket.on("resync", () => {
+      // The server may have failed to pass on some events (it lost its link to the other processes):
+      // read every followed conversation from its last delivered message now, not at the next message.
+      this.#resyncing = this.#resyncing
+        .then(async () => {
+          if (this.#socket !== socket || this.#feeds.size === 0) return;
+          const messages = await this.#feeds.catchUp();
+          this.#events.emit("caughtUp", { messages });
+        })
+        .catch((error: unknown) => {
+          this.#events.emit("error", asHestiaError(error));
+        });
     });
     socket.on("newDM", (message) => {
       const otherId = message.userId === this.#selfId ? message.recipientId : message.userId;
