@@ -17,6 +17,8 @@ import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
+import { createAnnouncements } from "./realtime/announcements";
+import { createPeers, type Peers } from "./realtime/peers";
 import { createMemoryPresenceStore, createRedisPresenceStore, degradeQuietly } from "./realtime/presence-store";
 import { connectRedis, socketIoAdapter } from "./realtime/redis";
 import { resyncOnReturn } from "./realtime/resync";
@@ -89,6 +91,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     authLimiter: createAuthRateLimiter(config.authRateLimit, sharedCounters),
     keyPackageClaimLimiter: createKeyPackageClaimLimiter(config.keyPackageClaimsPerMinute, sharedCounters),
     broadcaster,
+    announcements: createAnnouncements(sharedCounters, logger),
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
     push,
     presenceWrites: createPresenceWrites(lean),
@@ -102,7 +105,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   io.use((socket, next) => void countPresence(socket, deps).then(() => next()));
   const handlers = createHandlers(deps);
   io.on("connection", (socket) => onConnection(socket, handlers));
-  const heartbeat = redis ? startPresenceHeartbeat(deps, io, presenceTtlMs / 3) : undefined;
+  const peers = redis && createPeers(redis.client, config.redisPrefix, presenceTtlMs, () => io.local.emit("resync", {}), logger);
+  const heartbeat = redis ? startPresenceHeartbeat(deps, io, presenceTtlMs / 3, peers) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -136,6 +140,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         clearTimeout(timer);
         await push.close();
         await messages.drain();
+        await peers?.leave().catch(() => undefined);
         await invalidation.close();
         await redis?.close();
         await lean.close();
@@ -150,9 +155,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
  * With Redis: keeps this process's sockets counted as online, and finds users whose sockets were on a
  * process that died (their entries expired), telling their friends they are offline.
  */
-function startPresenceHeartbeat(deps: Deps, io: HestiaServer, everyMs: number): NodeJS.Timeout {
+function startPresenceHeartbeat(deps: Deps, io: HestiaServer, everyMs: number, peers?: Peers): NodeJS.Timeout {
   let running = false;
   const beat = async () => {
+    await peers?.beat().catch(() => undefined);
     const local = [...io.of("/").sockets.values()].map((socket) => ({ userId: socket.data.actor.id, socketId: socket.id }));
     for (const userId of await deps.presence.refresh(local)) await setPresence(deps, userId, true);
     for (const userId of await deps.presence.sweep()) await setPresence(deps, userId, false);

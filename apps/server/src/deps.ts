@@ -10,6 +10,7 @@ import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import type { MessageStore } from "./modules/messages/store/message-store";
 import type { PresenceWrites } from "./modules/presence/presence-writes";
 import type { PushService } from "./modules/push/push.service";
+import type { Announcements } from "./realtime/announcements";
 import type { Broadcaster } from "./realtime/broadcaster";
 import type { PresenceStore } from "./realtime/presence-store";
 import type { RedisConnection } from "./realtime/redis";
@@ -32,6 +33,8 @@ export interface Deps {
   authLimiter: AuthRateLimiter;
   keyPackageClaimLimiter: KeyPackageClaimLimiter;
   broadcaster: Broadcaster;
+  /** Which messages were passed on, so a retried send of one that never was is passed on then. */
+  announcements: Announcements;
   avatars: AvatarStore;
   push: PushService;
   presence: PresenceStore;

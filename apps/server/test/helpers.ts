@@ -191,5 +191,6 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
 export { type Balancer, startBalancer } from "./balancer";
 export { type FakeFcm, startFakeFcm } from "./fake-fcm";
 export { dumpDatabase, findSecret, memoryLogger } from "./inspect";
+export { hasRedisServer, type PrivateRedis, startPrivateRedis } from "./private-redis";
 export { createDeployment, type Deployment, type ServerProcess, startServerProcess } from "./process";
 export { redisForTests, redisNamespace } from "./redis";

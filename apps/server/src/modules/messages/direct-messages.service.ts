@@ -56,6 +56,7 @@ export async function sendDirect(
   const outcome = await deps.messages.append({ conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch }, options);
   return answer(
     outcome,
+    deps.announcements,
     (message) => {
       deps.broadcaster.directMessage({ ...message, recipientId });
       deps.push.notify(message, { kind: "dm", recipientId });

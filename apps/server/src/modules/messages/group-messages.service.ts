@@ -26,6 +26,7 @@ export async function sendGroupMessage(
   );
   return answer(
     outcome,
+    deps.announcements,
     (message) => {
       deps.broadcaster.groupMessage({ ...message, groupId });
       deps.push.notify(message, { kind: "group", groupId });
