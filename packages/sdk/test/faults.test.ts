@@ -137,7 +137,7 @@ describe.skipIf(!runnable)("staying whole through faults", () => {
           return message;
         }),
       );
-      await vi.waitFor(() => expect(acked).toBeGreaterThan(5));
+      await vi.waitFor(() => expect(acked).toBeGreaterThan(5), { timeout: 10_000, interval: 5 });
       await doomed.kill("SIGKILL");
       const stored = await Promise.all(sends);
 
