@@ -1,6 +1,8 @@
 export type {
   AuthResult,
+  BlockedUser,
   Credentials,
+  DataExport,
   DmNotification,
   ErrorCode,
   FriendRequestProfile,
@@ -11,8 +13,10 @@ export type {
   Health,
   Membership,
   Message,
+  MessageDeleted,
   Presence,
   Profile,
+  ReportReason,
   UserStatus,
 } from "@hestia/contracts";
 export { type ClientOptions, createClient, type HestiaClient } from "./client";
@@ -26,4 +30,5 @@ export {
   type RealtimeEvents,
   type RealtimeOptions,
 } from "./realtime/realtime";
+export type { PageParams, ReportInput, Safety } from "./safety";
 export type * from "./types";
