@@ -119,10 +119,14 @@ switch (task) {
   case "cluster":
     runForwardingSignals(process.execPath, [join(root, "scripts/cluster.mjs"), ...taskArgs], root);
     break;
+  case "admin":
+    // npm run admin -- grant <username> | revoke <username> | list: server admins, on the configured database.
+    process.exitCode = run(bin("apps/server", "tsx"), [join(root, "apps/server/src/modules/moderation/admin-cli.ts"), ...taskArgs]);
+    break;
   case "check-packages":
     process.exitCode = run(process.execPath, [join(root, "scripts/check-packages.mjs"), ...taskArgs]);
     break;
   default:
-    console.error(`unknown task "${task}" (expected start, test, setup, example, bench, cluster or check-packages)`);
+    console.error(`unknown task "${task}" (expected start, test, setup, admin, example, bench, cluster or check-packages)`);
     process.exitCode = 2;
 }

@@ -8,6 +8,7 @@ import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
 import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import type { MessageStore } from "./modules/messages/store/message-store";
+import type { ModerationLimits } from "./modules/moderation/moderation-limits";
 import type { PresenceWrites } from "./modules/presence/presence-writes";
 import type { PushService } from "./modules/push/push.service";
 import type { Announcements } from "./realtime/announcements";
@@ -32,6 +33,8 @@ export interface Deps {
   tokens: TokenService;
   authLimiter: AuthRateLimiter;
   keyPackageClaimLimiter: KeyPackageClaimLimiter;
+  /** Reports and data exports per user. */
+  moderationLimits: ModerationLimits;
   broadcaster: Broadcaster;
   /** Which messages were passed on, so a retried send of one that never was is passed on then. */
   announcements: Announcements;

@@ -1,7 +1,6 @@
-import { resolve } from "node:path";
 import { createApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
-import { loadEnvFile } from "./env-file";
+import { loadServerEnvFile } from "./env-file";
 import { createLogger } from "./logger";
 
 /** The configuration, or the process ends listing every bad variable. */
@@ -16,8 +15,7 @@ function loadConfigOrExit(): Config {
 }
 
 async function main(): Promise<void> {
-  const serverDir = resolve(import.meta.dirname, "..");
-  const envFile = loadEnvFile([resolve(process.cwd(), ".env"), resolve(serverDir, ".env"), resolve(serverDir, "../../.env")]);
+  const envFile = loadServerEnvFile();
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   if (envFile) logger.info({ file: envFile }, "loaded environment file");

@@ -82,6 +82,17 @@ describe("API documentation", () => {
         "GET /e2ee/conversations/{conversationId}/commits",
         "GET /e2ee/devices/{deviceId}/welcomes",
         "DELETE /e2ee/welcomes/{id}",
+        "POST /users/{id}/block",
+        "DELETE /users/{id}/block",
+        "GET /users/blocked",
+        "POST /reports",
+        "GET /admin/reports",
+        "POST /admin/reports/{id}/resolve",
+        "POST /admin/users/{id}/suspend",
+        "POST /admin/users/{id}/unsuspend",
+        "DELETE /admin/messages/{id}",
+        "GET /admin/actions",
+        "GET /users/me/export",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
@@ -102,6 +113,12 @@ describe("API documentation", () => {
     expect(Object.keys(commit.responses)).toEqual(expect.arrayContaining(["201", "400", "401", "403", "404", "409"]));
     expect(Object.keys(paths["/e2ee/key-packages/claim"]!.post.responses)).toContain("429");
     expect(Object.keys(paths["/groups/{id}/members/{userId}"]!.delete.responses)).toContain("409");
+    const exported = paths["/users/me/export"]!.get;
+    expect(exported.security).toEqual([{ bearerAuth: [] }]);
+    expect(exported.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/DataExport" });
+    expect(Object.keys(exported.responses)).toEqual(expect.arrayContaining(["200", "401", "429"]));
+    expect(response.body.components.schemas.DataExport.properties.messages).toBeDefined();
+    expect(Object.keys(paths["/reports"]!.post.responses)).toEqual(expect.arrayContaining(["201", "400", "404", "429"]));
   });
 
   it("/docs serves an interactive reference whose assets come from this server", async () => {

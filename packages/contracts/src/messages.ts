@@ -36,6 +36,8 @@ export const MessageSchema = z
     encrypted: z.boolean(),
     /** The MLS ciphertext (base64) of an encrypted message; `content` is then null. */
     ciphertext: z.string().optional(),
+    /** Set when the message was deleted for everyone: a tombstone, whose `content` is null and which has no ciphertext. */
+    deletedAt: TimestampSchema.nullable().optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof MessageSchema>;

@@ -5,10 +5,14 @@ import { ProfileSchema } from "./users";
 
 export const REPORT_REASONS = ["spam", "abuse", "illegal", "other"] as const;
 export const ReportReasonSchema = z.enum(REPORT_REASONS).meta({ id: "ReportReason" });
+export type ReportReason = z.infer<typeof ReportReasonSchema>;
 
 export const REPORT_NOTE_MAX_LENGTH = 1000;
 
-/** A report names a message, a user, or both (the message's sender is then implied). */
+/**
+ * A report names a message, a user, or both; with a message, `userId` may only name its sender (who is
+ * implied when it is left out).
+ */
 export const ReportInputSchema = z
   .object({
     messageId: IdSchema.optional(),
@@ -42,6 +46,7 @@ export type Report = z.infer<typeof ReportSchema>;
 export const AdminActionSchema = z
   .object({
     id: z.number().int(),
+    /** The admin who acted; null for actions taken with `npm run admin` on the server's command line. */
     adminId: z.number().int().nullable(),
     action: z.enum(["suspend", "unsuspend", "delete_message", "resolve_report", "grant_admin", "revoke_admin"]),
     targetUserId: z.number().int().nullable(),
@@ -52,6 +57,17 @@ export const AdminActionSchema = z
   })
   .meta({ id: "AdminAction" });
 export type AdminAction = z.infer<typeof AdminActionSchema>;
+export type AdminActionKind = AdminAction["action"];
+
+/** A user you blocked, and when. */
+export const BlockedUserSchema = ProfileSchema.extend({ blockedAt: TimestampSchema }).meta({ id: "BlockedUser" });
+export type BlockedUser = z.infer<typeof BlockedUserSchema>;
+
+/** At most this many new reports per user and hour (a repeat of an open report of yours is not a new one). */
+export const REPORTS_PER_HOUR = 20;
+
+/** At most this many data exports per user and hour. */
+export const EXPORTS_PER_HOUR = 5;
 
 export const blocksContract = {
   block: endpoint({
@@ -62,8 +78,9 @@ export const blocksContract = {
     auth: true,
     summary: "Block a user",
     description:
-      "Ends any friendship and pending friend requests both ways. The blocked user's friend requests to you are then " +
-      "refused (403), their DMs answer like those of any non-friend, and they no longer find you in user search.",
+      "Ends any friendship and pending friend requests both ways. Friend requests between you are then refused (403) " +
+      "either way until you unblock, their DMs answer like those of any non-friend (403), and you get no push " +
+      "notifications for their messages (in groups you share, too). Blocking someone already blocked changes nothing.",
     tags: ["safety"],
     errors: ["BAD_REQUEST", "NOT_FOUND"],
   }),
@@ -73,7 +90,7 @@ export const blocksContract = {
     input: z.object({ id: IdSchema }),
     output: SuccessSchema,
     auth: true,
-    summary: "Unblock a user (the friendship is not restored)",
+    summary: "Unblock a user (the friendship is not restored); unblocking someone not blocked changes nothing",
     tags: ["safety"],
     errors: ["NOT_FOUND"],
   }),
@@ -81,11 +98,11 @@ export const blocksContract = {
     method: "GET",
     path: "/users/blocked",
     input: PageQuerySchema,
-    output: page(ProfileSchema),
+    output: page(BlockedUserSchema),
     auth: true,
-    summary: "Users you have blocked, most recent first",
+    summary: "Users you have blocked, most recently blocked first",
     tags: ["safety"],
-    errors: ["VALIDATION_ERROR"],
+    errors: ["VALIDATION_ERROR", "BAD_REQUEST"],
   }),
 };
 
@@ -98,9 +115,12 @@ export const reportsContract = {
     successStatus: 201,
     auth: true,
     summary: "Report a message or a user to the server's moderators",
-    description: "You may report messages of conversations you are in, and any user.",
+    description:
+      "You may report messages of conversations you are in (any other message answers 404), and any user but yourself. " +
+      "Reporting what you already reported, while that report is open, answers the same report's id. " +
+      `At most ${REPORTS_PER_HOUR} new reports per hour (429 past it).`,
     tags: ["safety"],
-    errors: ["VALIDATION_ERROR", "NOT_FOUND", "RATE_LIMITED"],
+    errors: ["VALIDATION_ERROR", "BAD_REQUEST", "NOT_FOUND", "RATE_LIMITED"],
   }),
 };
 
@@ -108,12 +128,13 @@ export const adminContract = {
   reports: endpoint({
     method: "GET",
     path: "/admin/reports",
-    input: PageQuerySchema.extend({ status: z.enum(["open", "resolved"]).default("open") }),
+    input: PageQuerySchema.extend({ status: z.enum(["open", "resolved"]).optional() }),
     output: page(ReportSchema),
     auth: true,
-    summary: "The reports queue, oldest first (server admins)",
+    summary: "The reports queue (server admins): open reports oldest first, then resolved ones newest first",
+    description: "`status` keeps one of the two parts of the queue.",
     tags: ["admin"],
-    errors: ["FORBIDDEN"],
+    errors: ["VALIDATION_ERROR", "BAD_REQUEST", "FORBIDDEN"],
   }),
   resolveReport: endpoint({
     method: "POST",
@@ -121,9 +142,9 @@ export const adminContract = {
     input: z.object({ id: IdSchema, resolution: z.string().trim().max(1000).optional() }),
     output: ReportSchema,
     auth: true,
-    summary: "Mark a report resolved, with what was done (server admins)",
+    summary: "Mark a report resolved, with what was done (server admins); a resolved report answers 409",
     tags: ["admin"],
-    errors: ["FORBIDDEN", "NOT_FOUND"],
+    errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT"],
   }),
   suspend: endpoint({
     method: "POST",
@@ -132,6 +153,10 @@ export const adminContract = {
     output: SuccessSchema,
     auth: true,
     summary: "Suspend a user: their sessions end, their sockets drop, and they cannot log in (server admins)",
+    description:
+      "Every token of the account is refused at once on every server process, login and refresh answer 403 SUSPENDED, " +
+      "and so does every request or connection with one of its tokens. You cannot suspend yourself (400). " +
+      "Suspending a suspended user changes nothing.",
     tags: ["admin"],
     errors: ["FORBIDDEN", "NOT_FOUND", "BAD_REQUEST"],
   }),
@@ -141,7 +166,7 @@ export const adminContract = {
     input: z.object({ id: IdSchema }),
     output: SuccessSchema,
     auth: true,
-    summary: "Lift a suspension (server admins)",
+    summary: "Lift a suspension (server admins); the user signs in again",
     tags: ["admin"],
     errors: ["FORBIDDEN", "NOT_FOUND"],
   }),
@@ -153,6 +178,9 @@ export const adminContract = {
     successStatus: 204,
     auth: true,
     summary: "Delete any message for everyone, leaving a tombstone (server admins)",
+    description:
+      "The message keeps its id and seq in history with `deletedAt` set and `content` null; its text or ciphertext is " +
+      "erased. The conversation's members get `messageDeleted`. Deleting a deleted message changes nothing.",
     tags: ["admin"],
     errors: ["FORBIDDEN", "NOT_FOUND"],
   }),
@@ -164,36 +192,69 @@ export const adminContract = {
     auth: true,
     summary: "Every admin action (who, what, when), newest first (server admins)",
     tags: ["admin"],
-    errors: ["FORBIDDEN"],
+    errors: ["VALIDATION_ERROR", "BAD_REQUEST", "FORBIDDEN"],
   }),
 };
 
+/** Everything the server holds about you, as `GET /users/me/export` streams it. */
+export const DataExportSchema = z
+  .object({
+    exportedAt: TimestampSchema,
+    profile: ProfileSchema,
+    friends: z.array(ProfileSchema),
+    groups: z.array(z.object({ id: z.number().int(), name: z.string(), role: z.string(), joinedAt: TimestampSchema })),
+    /** Every session of the account, ended ones included. */
+    sessions: z.array(
+      z.object({
+        id: z.number().int(),
+        createdAt: TimestampSchema,
+        lastUsedAt: TimestampSchema,
+        userAgent: z.string().nullable(),
+        revokedAt: TimestampSchema.nullable(),
+      }),
+    ),
+    blocked: z.array(z.object({ id: z.number().int(), username: z.string(), blockedAt: TimestampSchema })),
+    /** Reports you filed. */
+    reports: z.array(
+      z.object({
+        id: z.number().int(),
+        messageId: z.number().int().nullable(),
+        userId: z.number().int().nullable(),
+        reason: ReportReasonSchema,
+        note: z.string().nullable(),
+        status: z.enum(["open", "resolved"]),
+        createdAt: TimestampSchema,
+      }),
+    ),
+    /** The messages you sent, oldest first (encrypted ones without their ciphertext; deleted ones as tombstones). */
+    messages: z.array(
+      z.object({
+        id: z.number().int(),
+        conversationId: z.number().int(),
+        seq: z.number().int(),
+        content: z.string().nullable(),
+        encrypted: z.boolean(),
+        createdAt: TimestampSchema,
+        deletedAt: TimestampSchema.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "DataExport" });
+export type DataExport = z.infer<typeof DataExportSchema>;
+
+/**
+ * `GET /users/me/export`: an Express route of its own (the answer is streamed, not built in memory), so
+ * it is not in the tRPC router; the SDK calls it like any other endpoint.
+ */
 export const exportContract = {
   export: endpoint({
     method: "GET",
     path: "/users/me/export",
     input: EmptySchema,
-    output: z.object({
-      exportedAt: TimestampSchema,
-      profile: ProfileSchema,
-      friends: z.array(ProfileSchema),
-      groups: z.array(z.object({ id: z.number().int(), name: z.string(), role: z.string(), joinedAt: TimestampSchema })),
-      sessions: z.array(
-        z.object({ id: z.number().int(), createdAt: TimestampSchema, lastUsedAt: TimestampSchema, userAgent: z.string().nullable() }),
-      ),
-      messages: z.array(
-        z.object({
-          id: z.number().int(),
-          conversationId: z.number().int(),
-          seq: z.number().int(),
-          content: z.string().nullable(),
-          encrypted: z.boolean(),
-          createdAt: TimestampSchema,
-        }),
-      ),
-    }),
+    output: DataExportSchema,
     auth: true,
-    summary: "Your data as JSON (profile, friends, groups, sessions and the messages you sent), streamed",
+    summary: "Your data as JSON (profile, friends, groups, sessions, blocks, reports and the messages you sent), streamed",
+    description: `At most ${EXPORTS_PER_HOUR} exports per hour (429 past it).`,
     tags: ["users"],
     errors: ["RATE_LIMITED"],
   }),

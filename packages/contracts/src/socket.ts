@@ -34,6 +34,10 @@ const OkSchema = z.object({ ok: z.literal(true) });
 export const DmNotificationSchema = MessageSchema.extend({ senderId: z.number().int(), senderUsername: z.string() });
 export type DmNotification = z.infer<typeof DmNotificationSchema>;
 
+/** `messageDeleted`: which message of which conversation became a tombstone. */
+export const MessageDeletedSchema = z.object({ conversationId: z.number().int(), messageId: z.number().int(), seq: z.number().int() });
+export type MessageDeleted = z.infer<typeof MessageDeletedSchema>;
+
 /** `presence`: a friend's status changed. */
 export const PresenceSchema = z.object({ userId: z.number().int(), status: UserStatusSchema });
 export type Presence = z.infer<typeof PresenceSchema>;
@@ -76,6 +80,10 @@ export const serverEvents = {
   e2eeDevices: {
     payload: z.object({ userId: z.number().int() }),
     summary: "Someone you share a conversation with (or you) added or removed a device: groups with them need a commit",
+  },
+  messageDeleted: {
+    payload: MessageDeletedSchema,
+    summary: "A message was deleted for everyone: it stays in history as a tombstone (to the conversation's members' devices)",
   },
   presence: { payload: PresenceSchema, summary: "A friend went online or offline or changed status" },
   error: { payload: SocketErrorEventSchema, summary: "An event without an acknowledgement callback failed" },

@@ -13,6 +13,7 @@ import { call, callWithForm, type Transport } from "./http";
 import { type RetryOptions, sendIdempotent } from "./idempotency";
 import { Realtime } from "./realtime/realtime";
 import type { RealtimeOptions } from "./realtime/types";
+import { createSafety } from "./safety";
 import type { AvatarInput, CreateGroupInput, HistoryQuery, SendInput, UpdateGroupInput } from "./types";
 
 const { health, auth, users, friends, groups, messages } = contract;
@@ -225,6 +226,9 @@ export function createClient(options: ClientOptions) {
         sendIdempotent(input, (keyed) => call(transport, messages.sendDirect, { ...keyed, userId }), options.retry),
       history: (userId: number, query: HistoryQuery = {}) => call(transport, messages.directHistory, { ...query, userId }),
     },
+
+    /** Blocks, reports and your data export. */
+    safety: createSafety(transport),
 
     /** Socket.IO: live messages and presence, with reconnect and catch-up. Call `connect()` first. */
     realtime,

@@ -1,6 +1,8 @@
 export type {
   AuthResult,
+  BlockedUser,
   Credentials,
+  DataExport,
   DmNotification,
   ErrorCode,
   FriendRequestProfile,
@@ -11,8 +13,10 @@ export type {
   Health,
   Membership,
   Message,
+  MessageDeleted,
   Presence,
   Profile,
+  ReportReason,
   UserStatus,
 } from "@hestia/contracts";
 export { type ClientOptions, createClient, type HestiaClient } from "./client";
@@ -23,4 +27,5 @@ export { type ClientErrorCode, HestiaError } from "./errors";
 export { newIdempotencyKey, type RetryOptions } from "./idempotency";
 export { Realtime } from "./realtime/realtime";
 export type { RealtimeEventName, RealtimeEvents, RealtimeOptions } from "./realtime/types";
+export type { PageParams, ReportInput, Safety } from "./safety";
 export type * from "./types";

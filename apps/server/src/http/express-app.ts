@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Deps } from "../deps";
 import { avatarRoutes } from "../modules/avatars/avatars.http";
+import { exportRoutes } from "../modules/moderation/export.http";
 import { appRouter } from "../trpc/app-router";
 import { logIfInternal } from "../trpc/init";
 import { contextFromRequest } from "./context";
@@ -38,6 +39,7 @@ export function createExpressApp(deps: Deps): Express {
   });
   app.use(docsRouter());
   app.use(avatarRoutes(deps));
+  app.use(exportRoutes(deps));
   app.use(
     "/trpc",
     createExpressMiddleware({

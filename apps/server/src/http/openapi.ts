@@ -1,6 +1,7 @@
 import { ErrorBodySchema } from "@hestia/contracts";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
 import { documentAvatarRoutes } from "../modules/avatars/avatars.openapi";
+import { documentExportRoute } from "../modules/moderation/export.openapi";
 import { appRouter } from "../trpc/app-router";
 import type { Meta } from "../trpc/init";
 
@@ -47,5 +48,6 @@ export function buildOpenApiDocument(baseUrl: string, version: string): OpenAPIO
     }
   }
   documentAvatarRoutes(document, errorRef);
+  documentExportRoute(document, errorRef);
   return document;
 }

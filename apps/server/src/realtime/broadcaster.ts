@@ -1,4 +1,4 @@
-import type { Message, Presence } from "@hestia/contracts";
+import type { Message, MessageDeleted, Presence } from "@hestia/contracts";
 
 /**
  * Typed fan-out used by services after a write has committed. The Socket.IO implementation lives in
@@ -15,6 +15,8 @@ export interface Broadcaster {
   e2eeWelcome(userId: number, payload: { conversationId: number; deviceIds: number[] }): void;
   /** `e2eeDevices` to every device of these users: a user's device list changed. */
   e2eeDevices(toUserIds: number[], payload: { userId: number }): void;
+  /** `messageDeleted` to every device of these users (a conversation's members): a message became a tombstone. */
+  messageDeleted(toUserIds: number[], payload: MessageDeleted): void;
   /** Makes every socket of these users leave the group's room (removal, group deletion). */
   evictFromGroup(groupId: number, userIds: number[]): void;
   /** Disconnects every socket of a user (account deleted). */

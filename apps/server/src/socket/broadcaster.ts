@@ -38,6 +38,9 @@ export function createSocketBroadcaster(io: HestiaServer, cluster?: { link: Link
     e2eeDevices(toUserIds, payload) {
       if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("e2eeDevices", payload);
     },
+    messageDeleted(toUserIds, payload) {
+      if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("messageDeleted", payload);
+    },
     evictFromGroup(groupId, userIds) {
       if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(groupRoom(groupId));
     },

@@ -4,6 +4,7 @@ import { friendsRouter } from "../modules/friends/friends.router";
 import { groupsRouter } from "../modules/groups/groups.router";
 import { healthRouter } from "../modules/health/health.router";
 import { messagesRouter } from "../modules/messages/messages.router";
+import { adminRouter, blocksRouter, reportsRouter } from "../modules/moderation/moderation.router";
 import { usersRouter } from "../modules/users/users.router";
 import { router } from "./init";
 
@@ -15,6 +16,9 @@ export const appRouter = router({
   groups: groupsRouter,
   messages: messagesRouter,
   e2ee: e2eeRouter,
+  blocks: blocksRouter,
+  reports: reportsRouter,
+  admin: adminRouter,
 });
 
 /** The server's router type, for `@trpc/client` users of `/trpc`. */

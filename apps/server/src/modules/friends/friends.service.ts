@@ -2,6 +2,7 @@ import type { FriendRequestProfile, Profile, Success } from "@hestia/contracts";
 import { isUniqueViolation } from "@hestia/db";
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { AppError } from "../../errors";
+import { blockState, friendshipRefusal, refuseIfBlocked } from "../moderation/blocks.policy";
 import { profileSelect, toProfile } from "../users/profile";
 import { requireUser } from "../users/users.policy";
 import { areFriends, friendPair } from "./friends.policy";
@@ -25,7 +26,7 @@ function requestExists(deps: Deps, senderId: number, receiverId: number): Promis
 
 /**
  * Makes two users friends and clears every request between them. Idempotent: when a concurrent
- * call created the friendship first, only the leftover requests are removed.
+ * call created the friendship first, only the leftover requests are removed. `a` is the one acting.
  */
 async function befriend(deps: Deps, a: number, b: number): Promise<void> {
   try {
@@ -38,6 +39,13 @@ async function befriend(deps: Deps, a: number, b: number): Promise<void> {
     await deps.db.friendRequest.deleteMany({ where: betweenPair(a, b) });
   }
   await deps.access.changed.friendship(a, b);
+  // A block stored while this call was under way wins: the friendship it ended does not come back.
+  const refusal = friendshipRefusal(await blockState(deps.db, a, b));
+  if (refusal) {
+    await deps.db.friendship.deleteMany({ where: friendPair(a, b) });
+    await deps.access.changed.friendship(a, b);
+    throw refusal;
+  }
 }
 
 /** Whether the friendship is stored now, read from the database itself (not the cache): for racing requests. */
@@ -48,11 +56,12 @@ async function friendshipStored(deps: Deps, a: number, b: number): Promise<boole
 
 /**
  * Asks `targetId` to be friends. Repeating a pending request changes nothing; asking someone who
- * already asked you accepts their request.
+ * already asked you accepts their request. While either has blocked the other, 403.
  */
 export async function sendRequest(deps: Deps, actor: Actor, targetId: number): Promise<Success> {
   if (targetId === actor.id) throw new AppError("BAD_REQUEST", "You cannot send a friend request to yourself");
   await requireUser(deps.access, targetId);
+  await refuseIfBlocked(deps.db, actor.id, targetId);
   if (await areFriends(deps.access, actor.id, targetId)) throw new AppError("ALREADY_FRIENDS", "You are already friends");
   if (await requestExists(deps, targetId, actor.id)) {
     await befriend(deps, actor.id, targetId);
@@ -63,6 +72,12 @@ export async function sendRequest(deps: Deps, actor: Actor, targetId: number): P
   } catch (error) {
     // The same request raced in from another call: it is pending either way.
     if (!isUniqueViolation(error)) throw error;
+  }
+  // A block stored since the check above swept away only the requests that existed then.
+  const refusal = friendshipRefusal(await blockState(deps.db, actor.id, targetId));
+  if (refusal) {
+    await deps.db.friendRequest.deleteMany({ where: { senderId: actor.id, receiverId: targetId } });
+    throw refusal;
   }
   // Both users may have asked each other at once, each missing the other's request above: after
   // both inserts at least one of them sees the other's and completes the friendship. A friendship

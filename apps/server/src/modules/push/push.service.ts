@@ -11,8 +11,8 @@ export type PushTarget = { kind: "dm"; recipientId: number } | { kind: "group"; 
 export interface PushService {
   readonly enabled: boolean;
   /**
-   * Pushes a stored message to the recipients who have no connected socket and are not
-   * do_not_disturb. Returns at once: sending never delays or fails the message send.
+   * Pushes a stored message to the recipients who have no connected socket, are not do_not_disturb
+   * and have not blocked its sender. Returns at once: sending never delays or fails the message send.
    */
   notify(message: Message, target: PushTarget): void;
   /** Resolves once every notification started so far has been handled. */
@@ -78,7 +78,8 @@ export function createPushService(deps: { db: Db; logger: Logger; broadcaster: B
     const offline = userIds.filter((id) => !online.has(id));
     if (!offline.length) return;
     const rows = await db.pushToken.findMany({
-      where: { userId: { in: offline }, user: { status: { not: "do_not_disturb" } } },
+      // Nobody is pushed a message from someone they blocked (a group they share, a DM that raced the block).
+      where: { userId: { in: offline }, user: { status: { not: "do_not_disturb" }, blocksMade: { none: { blockedId: message.userId } } } },
       select: { token: true },
     });
     const tokens = rows.map((row) => row.token);

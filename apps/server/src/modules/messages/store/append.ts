@@ -36,7 +36,7 @@ export interface ConversationState {
 
 /** The columns every message query reads, with the sender's username joined in. */
 export const MESSAGE_COLUMNS =
-  "`m`.`id`, `m`.`conversationId`, `m`.`seq`, `m`.`senderId`, `m`.`content`, `m`.`ciphertext`, `m`.`encrypted`, `m`.`createdAt`, `u`.`username`";
+  "`m`.`id`, `m`.`conversationId`, `m`.`seq`, `m`.`senderId`, `m`.`content`, `m`.`ciphertext`, `m`.`encrypted`, `m`.`createdAt`, `m`.`deletedAt`, `u`.`username`";
 
 /** Whether a stored message answers a repeated append: same sender and key, and the same conversation. */
 export function repeatOutcome(row: MessageRow | undefined, input: Append): AppendOutcome | undefined {
@@ -64,6 +64,7 @@ export function storedMessage(input: Append, id: number, seq: number, createdAt:
     ciphertext: body.encrypted ? body.ciphertext : null,
     encrypted: body.encrypted,
     createdAt,
+    deletedAt: null,
     username: sender.username,
   };
   return { status: "stored", message: toMessage(row, conversation) };

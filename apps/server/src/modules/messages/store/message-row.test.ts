@@ -23,6 +23,7 @@ describe("toMessage", () => {
     ciphertext: null,
     encrypted: false,
     createdAt: new Date("2030-01-02T03:04:05.678Z"),
+    deletedAt: null,
     username: "ann",
   };
 
@@ -58,6 +59,22 @@ describe("toMessage", () => {
   it("never shows a ciphertext on a plain message", () => {
     expect(toMessage({ ...row, ciphertext: "AAAA" }, { id: 9, kind: "GROUP", directKey: null })).not.toHaveProperty("ciphertext");
   });
+
+  it("shows a deleted message as a tombstone: same id and seq, deletedAt, no content, no ciphertext", () => {
+    const deletedAt = "2030-01-03T00:00:00.000+00:00";
+    const plain = toMessage({ ...row, deletedAt }, { id: 9, kind: "GROUP", directKey: null });
+    expect(plain).toMatchObject({ id: 41, seq: 3, content: null, deletedAt: "2030-01-03T00:00:00.000Z" });
+    const encrypted = toMessage(
+      { ...row, content: null, ciphertext: "AAAA", encrypted: true, deletedAt },
+      { id: 9, kind: "GROUP", directKey: null },
+    );
+    expect(encrypted).toMatchObject({ content: null, encrypted: true, deletedAt: "2030-01-03T00:00:00.000Z" });
+    expect(encrypted).not.toHaveProperty("ciphertext");
+  });
+
+  it("gives a message that was not deleted no deletedAt", () => {
+    expect(toMessage(row, { id: 9, kind: "GROUP", directKey: null })).not.toHaveProperty("deletedAt");
+  });
 });
 
 describe("directKey", () => {
@@ -68,7 +85,17 @@ describe("directKey", () => {
 });
 
 describe("timestamps as each database returns them", () => {
-  const base = { id: 1, conversationId: 1, seq: 1, senderId: 1, content: "x", ciphertext: null, encrypted: 0, username: "ann" };
+  const base = {
+    id: 1,
+    conversationId: 1,
+    seq: 1,
+    senderId: 1,
+    content: "x",
+    ciphertext: null,
+    encrypted: 0,
+    deletedAt: null,
+    username: "ann",
+  };
   const conversation = { id: 1, kind: "GROUP", directKey: null };
   it("reads SQLite's ISO text with an offset and MariaDB's UTC DATETIME(3) text alike", () => {
     expect(toMessage({ ...base, createdAt: "2030-01-02T03:04:05.678+00:00" }, conversation).createdAt).toBe("2030-01-02T03:04:05.678Z");

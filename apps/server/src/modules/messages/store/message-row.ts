@@ -23,6 +23,8 @@ export interface MessageRow {
   encrypted: number | boolean;
   /** As the driver returns it: ISO text (SQLite), "YYYY-MM-DD hh:mm:ss.mmm" (MariaDB) or a Date. */
   createdAt: unknown;
+  /** Set on a tombstone (the message was deleted for everyone); as the driver returns timestamps. */
+  deletedAt: unknown;
   username: string;
 }
 
@@ -40,9 +42,11 @@ export function otherParticipant(key: string, userId: number): number {
 /** A stored row as the API's `Message`. */
 export function toMessage(row: MessageRow, conversation: ConversationRef): Message {
   const encrypted = Boolean(row.encrypted);
+  const deleted = row.deletedAt !== null && row.deletedAt !== undefined;
   const message: Message = {
     id: row.id,
-    content: row.content,
+    // A tombstone's text is erased from storage; whatever a row still says, none is shown.
+    content: deleted ? null : row.content,
     createdAt: isoTimestamp(row.createdAt),
     userId: row.senderId,
     username: row.username,
@@ -50,7 +54,8 @@ export function toMessage(row: MessageRow, conversation: ConversationRef): Messa
     conversationId: row.conversationId,
     encrypted,
   };
-  if (encrypted && row.ciphertext !== null) message.ciphertext = row.ciphertext;
+  if (deleted) message.deletedAt = isoTimestamp(row.deletedAt);
+  else if (encrypted && row.ciphertext !== null) message.ciphertext = row.ciphertext;
   if (conversation.kind === "GROUP") message.groupId = conversation.id;
   else if (conversation.directKey) message.recipientId = otherParticipant(conversation.directKey, row.senderId);
   return message;
