@@ -40,7 +40,8 @@ interface Result {
   detail?: Record<string, number>;
 }
 const results: Record<string, Result> = {};
-const wanted = (scenario: string) => !only || only.includes(scenario);
+// A name picks that scenario; a prefix such as "dm" or "group" picks the scenarios it starts ("dm_throughput").
+const wanted = (scenario: string) => !only || only.some((name) => scenario === name || scenario.startsWith(`${name}_`));
 
 function log(message: string) {
   console.log(`[bench] ${message}`);
