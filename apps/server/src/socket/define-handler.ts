@@ -1,9 +1,10 @@
 import { type ClientEvents, clientEvents } from "@hestia/contracts";
 import type { z } from "zod";
 import type { Deps } from "../deps";
-import { isInternal, toAppError, validationError } from "../errors";
+import { AppError, isInternal, toAppError, validationError } from "../errors";
 import { createKeyedQueue } from "../realtime/keyed-queue";
 import type { HestiaSocket } from "./io";
+import { TOO_DEEP, tooDeepPayloadMessage } from "./payload-guard";
 
 type Ack = (response: unknown) => void;
 
@@ -50,6 +51,7 @@ export function defineHandler<E extends keyof ClientEvents>(
   const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined, context: HandlerContext) => {
     const started = performance.now();
     try {
+      if (payload === TOO_DEEP) throw new AppError("VALIDATION_ERROR", tooDeepPayloadMessage);
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw validationError(parsed.error.issues);
       const result = await handler(socket, parsed.data as z.output<ClientEvents[E]["payload"]>, context);
