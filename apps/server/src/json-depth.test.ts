@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-depth";
 
-const nested = (depth: number) => '{"a":'.repeat(depth - 1) + "[]" + "}".repeat(depth - 1);
+const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}[]${"}".repeat(depth - 1)}`;
 
 describe("jsonDepthExceeds", () => {
   it("measures nesting as JSON.parse would build it", () => {

@@ -44,7 +44,10 @@ function deepEvent(text: string): Packet | undefined {
 class GuardedDecoder extends Decoder {
   override add(chunk: unknown): void {
     // The event array itself is one level more than its payload.
-    if (typeof chunk !== "string" || !jsonDepthExceeds(chunk, MAX_JSON_DEPTH + 1)) return super.add(chunk);
+    if (typeof chunk !== "string" || !jsonDepthExceeds(chunk, MAX_JSON_DEPTH + 1)) {
+      super.add(chunk);
+      return;
+    }
     const packet = deepEvent(chunk);
     if (!packet) throw new Error(tooDeepPayloadMessage);
     this.emitReserved("decoded", packet);
