@@ -17,10 +17,11 @@ import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
+import { createLimits } from "./rate-limit";
 import { createMemoryPresenceStore, createRedisPresenceStore } from "./realtime/presence-store";
 import { connectRedis, socketIoAdapter } from "./realtime/redis";
 import { createSocketBroadcaster } from "./socket/broadcaster";
-import { countPresence, onConnection } from "./socket/connection";
+import { admitSocket, onConnection } from "./socket/connection";
 import { createHandlers } from "./socket/handlers";
 import { createSocketServer, type HestiaServer } from "./socket/io";
 import { coalesceWrites } from "./socket/write-coalescing";
@@ -87,6 +88,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     tokens,
     authLimiter: createAuthRateLimiter(config.authRateLimit, sharedCounters),
     keyPackageClaimLimiter: createKeyPackageClaimLimiter(config.keyPackageClaimsPerMinute, sharedCounters),
+    limits: createLimits(config.rateLimits, sharedCounters),
     broadcaster,
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
     push,
@@ -98,7 +100,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     lifecycle: { shuttingDown: false },
   };
   handleRequest = createExpressApp(deps);
-  io.use((socket, next) => void countPresence(socket, deps).then(() => next()));
+  io.use((socket, next) => void admitSocket(socket, deps).then(next));
   const handlers = createHandlers(deps);
   io.on("connection", (socket) => onConnection(socket, handlers));
   const heartbeat = redis ? startPresenceHeartbeat(deps, io, presenceTtlMs / 3) : undefined;

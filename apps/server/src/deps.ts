@@ -10,6 +10,7 @@ import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import type { MessageStore } from "./modules/messages/store/message-store";
 import type { PresenceWrites } from "./modules/presence/presence-writes";
 import type { PushService } from "./modules/push/push.service";
+import type { Limits } from "./rate-limit";
 import type { Broadcaster } from "./realtime/broadcaster";
 import type { PresenceStore } from "./realtime/presence-store";
 import type { RedisConnection } from "./realtime/redis";
@@ -31,6 +32,8 @@ export interface Deps {
   tokens: TokenService;
   authLimiter: AuthRateLimiter;
   keyPackageClaimLimiter: KeyPackageClaimLimiter;
+  /** The named per-user limits (sends, friend requests, lookups, ...): `consume(name, userId)`. */
+  limits: Limits;
   broadcaster: Broadcaster;
   avatars: AvatarStore;
   push: PushService;

@@ -7,7 +7,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { details?: unknown; retryAfterSeconds?: number } = {},
+    readonly extra: { details?: unknown; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = "AppError";
@@ -17,10 +17,20 @@ export class AppError extends Error {
     return errorStatus[this.code];
   }
 
+  /** Seconds for a Retry-After header (at least 1), when this failure says when to retry. */
+  get retryAfterSeconds(): number | undefined {
+    const { retryAfterMs } = this.extra;
+    return retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+
   toBody(): ErrorBody {
-    return this.extra.details === undefined
-      ? { error: this.message, code: this.code }
-      : { error: this.message, code: this.code, details: this.extra.details };
+    const { details, retryAfterMs } = this.extra;
+    return {
+      error: this.message,
+      code: this.code,
+      ...(details === undefined ? {} : { details }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
   }
 }
 

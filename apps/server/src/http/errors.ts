@@ -28,7 +28,7 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
       res.end();
       return;
     }
-    if (appError.extra.retryAfterSeconds) res.setHeader("Retry-After", String(appError.extra.retryAfterSeconds));
+    if (appError.retryAfterSeconds) res.setHeader("Retry-After", String(appError.retryAfterSeconds));
     res.status(appError.status).json(appError.toBody());
   };
 }

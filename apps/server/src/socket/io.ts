@@ -17,7 +17,7 @@ export type HestiaServer = Server<UntrustedClientToServerEvents, ServerToClientE
 export type HestiaSocket = Socket<UntrustedClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** An Error whose `data` carries `{ error, code }` to the client's `connect_error` handler. */
-function connectError(appError: AppError): Error {
+export function connectError(appError: AppError): Error {
   return Object.assign(new Error(appError.message), { data: appError.toBody() });
 }
 
