@@ -86,8 +86,12 @@ describe("per-user limits", () => {
   });
 
   it("friend requests and user lookups have limits of their own", async () => {
-    const [asker, ...others] = await Promise.all(["asker", "x", "y", "z"].map((name) => registerUser(server, name)));
-    const [x, y, z] = others as [TestUser, TestUser, TestUser];
+    const [asker, x, y, z] = (await Promise.all(["asker", "x", "y", "z"].map((name) => registerUser(server, name)))) as [
+      TestUser,
+      TestUser,
+      TestUser,
+      TestUser,
+    ];
     expect((await api(server, "POST", `/friends/request/${x.id}`, { token: asker.token })).status).toBe(200);
     expect((await api(server, "POST", `/friends/request/${y.id}`, { token: asker.token })).status).toBe(200);
     expectRefused(await api(server, "POST", `/friends/request/${z.id}`, { token: asker.token }));
