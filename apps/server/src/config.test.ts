@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config";
+import { rateLimitTable } from "./limits";
 
 describe("loadConfig", () => {
   it("has working defaults for development", () => {
@@ -172,5 +173,9 @@ describe("loadConfig", () => {
     expect(config.port).toBe(4000);
     expect(config.publicUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
+    // Every limit is listed there, with its default.
+    for (const row of Object.values(rateLimitTable)) expect(example[row.env], row.env).toBe(row.default);
+    expect(config.rateLimits).toEqual(loadConfig({}).rateLimits);
+    expect(example.MAX_SOCKETS_PER_USER).toBe("20");
   });
 });
