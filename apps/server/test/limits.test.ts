@@ -85,6 +85,36 @@ describe("per-user limits", () => {
     expect((await dm(server, carol, bob, "again")).status).toBe(201);
   });
 
+  it("a socket's sends are counted as they arrive, not one after another, and still stored in order", async () => {
+    const [sender, receiver] = [await registerUser(server, "eager"), await registerUser(server, "patient")];
+    await befriend(server, sender, receiver);
+    const socket = await open(sender);
+    const limits = server.app.deps.limits;
+    // Counts that take their time, as a Redis round trip does; none answers until all three were asked.
+    const asked: string[] = [];
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    server.app.deps.limits = {
+      consume: async (name, key) => {
+        asked.push(name);
+        await answered;
+        return limits.consume(name, key);
+      },
+    };
+    try {
+      const acks = ["a", "b", "c"].map((content) => emitAck(socket, "sendDM", { toId: receiver.id, content }));
+      await eventually(() => expect(asked).toEqual(["sends", "sends", "sends"]));
+      answer();
+      const sent = await Promise.all(acks);
+      expect(sent.map((message) => message.content)).toEqual(["a", "b", "c"]);
+      expect(sent.map((message) => message.seq)).toEqual([1, 2, 3]);
+    } finally {
+      server.app.deps.limits = limits;
+    }
+  });
+
   it("friend requests and user lookups have limits of their own", async () => {
     const [asker, x, y, z] = (await Promise.all(["asker", "x", "y", "z"].map((name) => registerUser(server, name)))) as [
       TestUser,
