@@ -34,7 +34,10 @@ export interface SocketHandler {
 
 const serialEvents = createKeyedQueue<string>();
 
-/** A limit's answer for one event: undefined when admitted, else the refusal (never a rejected promise, which could go unhandled while the event waits its turn). */
+/**
+ * A limit's answer for one event: undefined when admitted, else the refusal. Never a rejected promise,
+ * which would count as unhandled while the event waits for its turn.
+ */
 type Admission = Promise<unknown>;
 
 function admit(deps: Deps, limit: LimitName, userId: number): Admission {
@@ -43,6 +46,7 @@ function admit(deps: Deps, limit: LimitName, userId: number): Admission {
     (error: unknown) => error ?? new Error("limit check failed"),
   );
 }
+
 const unordered: HandlerContext = { queued: () => {} };
 
 /**
@@ -65,7 +69,7 @@ export function defineHandler<E extends keyof ClientEvents>(
   const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined, context: HandlerContext, admitted?: Admission) => {
     const started = performance.now();
     try {
-      const refusal = await admitted;
+      const refusal = admitted && (await admitted);
       if (refusal) throw refusal;
       if (payload === TOO_DEEP) throw new AppError("VALIDATION_ERROR", tooDeepPayloadMessage);
       const parsed = schema.safeParse(payload);
