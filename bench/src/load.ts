@@ -68,6 +68,9 @@ export async function closedLoop<Payload>(options: {
       if (measuring) deliveries += count(payload);
     });
   }
+  // One acknowledged send each before the clock starts: a pair's first DM creates its conversation, a
+  // one-time cost that (hundreds of pairs at once) can outlast a short warmup and is not the steady state.
+  await Promise.all(options.senders.map(({ socket, send }) => emitAck(socket, ...send())));
   const loops = options.senders.flatMap(({ socket, send }) =>
     Array.from({ length: options.window }, async () => {
       while (!stopping) {

@@ -18,4 +18,5 @@ export const settings = quick
     };
 export type Settings = typeof settings;
 
-export const wanted = (scenario: string) => !only || only.includes(scenario);
+// A name picks that scenario; a prefix such as "dm" or "group" picks the scenarios it starts ("dm_throughput").
+export const wanted = (scenario: string) => !only || only.some((name) => scenario === name || scenario.startsWith(`${name}_`));

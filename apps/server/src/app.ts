@@ -18,13 +18,14 @@ import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
+import { createLimits } from "./rate-limit";
 import { createAnnouncements } from "./realtime/announcements";
 import { createPeers, type Peers } from "./realtime/peers";
 import { createMemoryPresenceStore, createRedisPresenceStore, degradeQuietly } from "./realtime/presence-store";
 import { connectRedis, socketIoAdapter } from "./realtime/redis";
 import { resyncOnReturn } from "./realtime/resync";
 import { createSocketBroadcaster } from "./socket/broadcaster";
-import { countPresence, onConnection } from "./socket/connection";
+import { admitSocket, onConnection } from "./socket/connection";
 import { createHandlers } from "./socket/handlers";
 import { createSocketServer, type HestiaServer } from "./socket/io";
 import { coalesceWrites } from "./socket/write-coalescing";
@@ -92,6 +93,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     authLimiter: createAuthRateLimiter(config.authRateLimit, sharedCounters),
     keyPackageClaimLimiter: createKeyPackageClaimLimiter(config.keyPackageClaimsPerMinute, sharedCounters),
     moderationLimits: createModerationLimits(sharedCounters),
+    limits: createLimits(config.rateLimits, sharedCounters),
     broadcaster,
     announcements: createAnnouncements(sharedCounters, logger),
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
@@ -104,7 +106,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     lifecycle: { shuttingDown: false },
   };
   handleRequest = createExpressApp(deps);
-  io.use((socket, next) => void countPresence(socket, deps).then(() => next()));
+  io.use((socket, next) => void admitSocket(socket, deps).then(next));
   const handlers = createHandlers(deps);
   io.on("connection", (socket) => onConnection(socket, handlers));
   const peers = redis && createPeers(redis.client, config.redisPrefix, presenceTtlMs, () => io.local.emit("resync", {}), logger);

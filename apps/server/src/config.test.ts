@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config";
+import { rateLimitTable } from "./limits";
 
 describe("loadConfig", () => {
   it("has working defaults for development", () => {
@@ -34,14 +35,32 @@ describe("loadConfig", () => {
         NODE_ENV: "staging",
         AUTH_RATE_LIMIT_PER_IP: "0",
         KEY_PACKAGE_CLAIMS_PER_MINUTE: "-1",
+        RATE_LIMIT_SENDS: "ten a second",
+        MAX_SOCKETS_PER_USER: "0",
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join("\n");
-      for (const name of ["PORT", "JWT_SECRET", "NODE_ENV", "AUTH_RATE_LIMIT_PER_IP", "KEY_PACKAGE_CLAIMS_PER_MINUTE"])
+      for (const name of [
+        "PORT",
+        "JWT_SECRET",
+        "NODE_ENV",
+        "AUTH_RATE_LIMIT_PER_IP",
+        "KEY_PACKAGE_CLAIMS_PER_MINUTE",
+        "RATE_LIMIT_SENDS",
+        "MAX_SOCKETS_PER_USER",
+      ])
         expect(problems).toContain(name);
     }
+  });
+
+  it("reads every limit of the table from its variable, and its default when unset", () => {
+    const config = loadConfig({ RATE_LIMIT_SENDS: "100/1s burst 900/1m", MAX_SOCKETS_PER_USER: "3" });
+    expect(config.rateLimits.sends).toEqual({ points: 100, seconds: 1, burst: { points: 900, seconds: 60 } });
+    expect(config.rateLimits.lookups).toEqual(loadConfig({}).rateLimits.lookups);
+    expect(config.maxSocketsPerUser).toBe(3);
+    expect(loadConfig({}).maxSocketsPerUser).toBe(20);
   });
 
   it("parses CORS origins and trust proxy", () => {
@@ -154,5 +173,9 @@ describe("loadConfig", () => {
     expect(config.port).toBe(4000);
     expect(config.publicUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
+    // Every limit is listed there, with its default.
+    for (const row of Object.values(rateLimitTable)) expect(example[row.env], row.env).toBe(row.default);
+    expect(config.rateLimits).toEqual(loadConfig({}).rateLimits);
+    expect(example.MAX_SOCKETS_PER_USER).toBe("20");
   });
 });

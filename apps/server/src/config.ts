@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { type LimitName, parseRateSpec, type RateSpec, rateLimitTable } from "./limits";
 
 const serverDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,6 +37,8 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_USERNAME: positiveInt(10),
   /** Key-package claims per user and minute (each claim uses up other people's one-time key packages). */
   KEY_PACKAGE_CLAIMS_PER_MINUTE: positiveInt(60),
+  /** Sockets one user may hold open at once, across every process. */
+  MAX_SOCKETS_PER_USER: positiveInt(20),
   BODY_LIMIT: z.string().default("512kb"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Firebase service account for push notifications: the JSON itself, or the path of its file. */
@@ -78,6 +81,9 @@ export interface Config {
   trustProxy: boolean | number | string;
   authRateLimit: { windowSeconds: number; perIp: number; perUsername: number };
   keyPackageClaimsPerMinute: number;
+  /** The per-user limits of `rateLimitTable` (RATE_LIMIT_* variables). */
+  rateLimits: Record<LimitName, RateSpec>;
+  maxSocketsPerUser: number;
   bodyLimit: string;
   logLevel: string;
   push: PushConfig;
@@ -98,8 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty value means "unset", as in .env.example, where a variable is listed with nothing after "=".
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
   const parsed = EnvSchema.safeParse(set);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  const { rateLimits, problems } = parseRateLimits(set);
+  if (!parsed.success || problems.length) {
+    throw new ConfigError([...(parsed.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) ?? []), ...problems]);
   }
   const vars = parsed.data;
   if (vars.NODE_ENV === "production" && !vars.JWT_SECRET) {
@@ -134,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perUsername: vars.AUTH_RATE_LIMIT_PER_USERNAME,
     },
     keyPackageClaimsPerMinute: vars.KEY_PACKAGE_CLAIMS_PER_MINUTE,
+    rateLimits,
+    maxSocketsPerUser: vars.MAX_SOCKETS_PER_USER,
     bodyLimit: vars.BODY_LIMIT,
     logLevel: vars.LOG_LEVEL,
     push: parsePushConfig(vars.FIREBASE_SERVICE_ACCOUNT, vars.GOOGLE_APPLICATION_CREDENTIALS),
@@ -141,6 +150,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: vars.REDIS_PREFIX,
     presenceTtlSeconds: vars.PRESENCE_TTL_SECONDS,
   };
+}
+
+/** Every RATE_LIMIT_* variable of the limits table (its default when unset), and what is wrong with any. */
+function parseRateLimits(set: Record<string, string | undefined>): { rateLimits: Record<LimitName, RateSpec>; problems: string[] } {
+  const problems: string[] = [];
+  const entries = Object.entries(rateLimitTable).map(([name, row]) => {
+    const spec = parseRateSpec(set[row.env] ?? row.default);
+    if (typeof spec === "string") problems.push(`${row.env}: ${spec}`);
+    return [name, spec];
+  });
+  return { rateLimits: Object.fromEntries(entries) as Record<LimitName, RateSpec>, problems };
 }
 
 function parsePushConfig(serviceAccount: string | undefined, applicationCredentials: string | undefined): PushConfig {

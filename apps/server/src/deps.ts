@@ -11,6 +11,7 @@ import type { MessageStore } from "./modules/messages/store/message-store";
 import type { ModerationLimits } from "./modules/moderation/moderation-limits";
 import type { PresenceWrites } from "./modules/presence/presence-writes";
 import type { PushService } from "./modules/push/push.service";
+import type { Limits } from "./rate-limit";
 import type { Announcements } from "./realtime/announcements";
 import type { Broadcaster } from "./realtime/broadcaster";
 import type { PresenceStore } from "./realtime/presence-store";
@@ -35,6 +36,8 @@ export interface Deps {
   keyPackageClaimLimiter: KeyPackageClaimLimiter;
   /** Reports and data exports per user. */
   moderationLimits: ModerationLimits;
+  /** The named per-user limits (sends, friend requests, lookups, ...): `consume(name, userId)`. */
+  limits: Limits;
   broadcaster: Broadcaster;
   /** Which messages were passed on, so a retried send of one that never was is passed on then. */
   announcements: Announcements;

@@ -115,11 +115,10 @@ describe("AppError", () => {
       code: "VALIDATION_ERROR",
       details: [],
     });
-    expect(new AppError("RATE_LIMITED", "slow down", { retryAfterSeconds: 5 }).toBody()).toEqual({
-      error: "slow down",
-      code: "RATE_LIMITED",
-      retryAfterMs: 5000,
-    });
+    const limited = new AppError("RATE_LIMITED", "slow down", { retryAfterMs: 4_200 });
+    expect(limited.toBody()).toEqual({ error: "slow down", code: "RATE_LIMITED", retryAfterMs: 4_200 });
+    expect(limited.retryAfterSeconds).toBe(5);
+    expect(new AppError("RATE_LIMITED", "soon", { retryAfterMs: 1 }).retryAfterSeconds).toBe(1);
   });
 });
 

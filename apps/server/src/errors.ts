@@ -8,7 +8,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { details?: unknown; retryAfterSeconds?: number } = {},
+    readonly extra: { details?: unknown; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = "AppError";
@@ -18,11 +18,20 @@ export class AppError extends Error {
     return errorStatus[this.code];
   }
 
+  /** Seconds for a Retry-After header (at least 1), when this failure says when to retry. */
+  get retryAfterSeconds(): number | undefined {
+    const { retryAfterMs } = this.extra;
+    return retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+
   toBody(): ErrorBody {
-    const body: ErrorBody = { error: this.message, code: this.code };
-    if (this.extra.details !== undefined) body.details = this.extra.details;
-    if (this.extra.retryAfterSeconds !== undefined) body.retryAfterMs = this.extra.retryAfterSeconds * 1000;
-    return body;
+    const { details, retryAfterMs } = this.extra;
+    return {
+      error: this.message,
+      code: this.code,
+      ...(details === undefined ? {} : { details }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
   }
 }
 
@@ -59,7 +68,7 @@ export function validationError(issues: ZodLikeIssue[]): AppError {
 
 const INTERNAL = () => new AppError("INTERNAL_ERROR", "Internal server error");
 /** The database is away for a moment; nothing was stored half-way (each write is one transaction). */
-const UNAVAILABLE = () => new AppError("UNAVAILABLE", "The service is briefly unavailable; retry in a moment", { retryAfterSeconds: 1 });
+const UNAVAILABLE = () => new AppError("UNAVAILABLE", "The service is briefly unavailable; retry in a moment", { retryAfterMs: 1_000 });
 
 /**
  * The one place that decides what a failure looks like to a client: AppErrors pass through,

@@ -7,6 +7,7 @@ import { io as connectSocket, type Socket } from "socket.io-client";
 import { expect } from "vitest";
 import { type App, type CreateAppOptions, createApp } from "../src/app";
 import { loadConfig } from "../src/config";
+import { raisedLimits } from "./process";
 
 export interface TestServer {
   app: App;
@@ -31,6 +32,8 @@ export async function startServer(env: Record<string, string> = {}, options: Omi
     LOG_LEVEL: "silent",
     AUTH_RATE_LIMIT_PER_IP: "100000",
     AUTH_RATE_LIMIT_PER_USERNAME: "1000",
+    // Tests send and look up faster than any person; the tests of the limits set their own.
+    ...raisedLimits,
     ...env,
   });
   const app = await createApp({ config, ...options });
@@ -192,5 +195,5 @@ export { type Balancer, startBalancer } from "./balancer";
 export { type FakeFcm, startFakeFcm } from "./fake-fcm";
 export { dumpDatabase, findSecret, memoryLogger } from "./inspect";
 export { hasRedisServer, type PrivateRedis, startPrivateRedis } from "./private-redis";
-export { createDeployment, type Deployment, type ServerProcess, startServerProcess } from "./process";
+export { createDeployment, type Deployment, raisedLimits, type ServerProcess, startServerProcess } from "./process";
 export { redisForTests, redisNamespace } from "./redis";

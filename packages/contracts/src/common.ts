@@ -1,7 +1,27 @@
 import { z } from "zod";
 
-/** A positive integer id. Path and query parameters arrive as strings and are coerced. */
-export const IdSchema = z.coerce.number().int().positive().max(2_147_483_647);
+/** The largest id the database can hold (a signed 32-bit integer). */
+export const MAX_ID = 2_147_483_647;
+
+/** An id written as text: decimal digits only, no sign, no leading zero, at most 15 digits. */
+const ID_TEXT = /^[1-9][0-9]{0,14}$/;
+
+const ID_MESSAGE = "must be an id: a positive integer written in decimal digits";
+
+/**
+ * A positive integer id. Path and query parameters arrive as text, socket payloads and JSON bodies as
+ * numbers; nothing else is read as an id (no hexadecimal, exponent, sign, fraction, leading zero, boolean
+ * or array), so a value means one id only.
+ */
+export const IdSchema = z
+  .union([z.number(), z.string()], { error: ID_MESSAGE })
+  .transform((value, context) => {
+    const id = typeof value === "number" ? value : ID_TEXT.test(value) ? Number(value) : Number.NaN;
+    if (Number.isSafeInteger(id) && id > 0 && id <= MAX_ID) return id;
+    context.addIssue({ code: "custom", message: ID_MESSAGE, input: value });
+    return z.NEVER;
+  })
+  .meta({ override: { type: "integer", minimum: 1, maximum: MAX_ID } });
 
 /** An ISO-8601 UTC timestamp string. */
 export const TimestampSchema = z.iso.datetime();

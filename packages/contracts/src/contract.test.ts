@@ -19,6 +19,7 @@ describe("contract", () => {
     for (const param of params) expect(Object.keys(shape)).toContain(param);
   });
 
+  // Refresh is public by design: its credential is the refresh token in the body, not a bearer token.
   it("only the health checks, register, login and refresh are public", () => {
     const publicIds = endpoints.filter(({ endpoint }) => !endpoint.auth).map(({ id }) => id);
     expect(publicIds.sort()).toEqual(["auth.login", "auth.refresh", "auth.register", "health.check", "health.ready"]);

@@ -42,7 +42,7 @@ export const friendsContract = {
     summary: "Send a friend request",
     description: "Sending it again while it is pending changes nothing. If that user already asked you, you become friends at once.",
     tags: ["friends"],
-    errors: ["BAD_REQUEST", "VALIDATION_ERROR", "NOT_FOUND", "ALREADY_FRIENDS"],
+    errors: ["BAD_REQUEST", "VALIDATION_ERROR", "NOT_FOUND", "ALREADY_FRIENDS", "RATE_LIMITED"],
   }),
   incomingRequests: endpoint({
     method: "GET",

@@ -116,7 +116,7 @@ export const groupsContract = {
     auth: true,
     summary: "Send a message to a group (members)",
     tags: ["groups", "messages"],
-    errors: ["VALIDATION_ERROR", "NOT_FOUND", "CONFLICT"],
+    errors: ["VALIDATION_ERROR", "NOT_FOUND", "CONFLICT", "RATE_LIMITED"],
   }),
   messages: endpoint({
     method: "GET",

@@ -121,6 +121,6 @@ export const messagesContract = {
     auth: true,
     summary: "Send a direct message to a friend",
     tags: ["messages"],
-    errors: ["VALIDATION_ERROR", "FORBIDDEN", "NOT_FOUND", "CONFLICT"],
+    errors: ["VALIDATION_ERROR", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "RATE_LIMITED"],
   }),
 };

@@ -68,7 +68,7 @@ export const usersContract = {
     auth: true,
     summary: "A user's public profile, by username (any letter case)",
     tags: ["users"],
-    errors: ["NOT_FOUND"],
+    errors: ["NOT_FOUND", "RATE_LIMITED"],
   }),
   byId: endpoint({
     method: "GET",
@@ -78,7 +78,7 @@ export const usersContract = {
     auth: true,
     summary: "A user's public profile, by id",
     tags: ["users"],
-    errors: ["NOT_FOUND"],
+    errors: ["NOT_FOUND", "RATE_LIMITED"],
   }),
   setProfilePictureUrl: endpoint({
     method: "PATCH",

@@ -14,6 +14,8 @@ describe("HestiaError.fromBody", () => {
       details: [{ path: "name" }],
     });
     expect(HestiaError.fromBody({ error: "slow down", code: "RATE_LIMITED" }).status).toBe(429);
+    expect(HestiaError.fromBody({ error: "slow down", code: "RATE_LIMITED", retryAfterMs: 750 }).retryAfterMs).toBe(750);
+    expect(HestiaError.fromBody({ error: "slow down", code: "RATE_LIMITED", retryAfterMs: "soon" }).retryAfterMs).toBeUndefined();
   });
 
   it("keeps the HTTP status it was given over the code's usual one", () => {

@@ -16,6 +16,8 @@ export class HestiaError extends Error {
     readonly code: ErrorCode | ClientErrorCode,
     message: string,
     readonly details?: unknown,
+    /** With RATE_LIMITED: how long to wait before trying again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "HestiaError";
@@ -23,9 +25,10 @@ export class HestiaError extends Error {
 
   /** Builds the error an API error body `{ error, code, details? }` describes. */
   static fromBody(body: unknown, status?: number): HestiaError {
-    const { error, code, details } = (isErrorBody(body) ? body : {}) as Partial<ErrorBodyLike>;
+    const { error, code, details, retryAfterMs } = (isErrorBody(body) ? body : {}) as Partial<ErrorBodyLike>;
     const knownCode = code && Object.hasOwn(errorStatus, code) ? (code as ErrorCode) : "INTERNAL_ERROR";
-    return new HestiaError(status ?? errorStatus[knownCode], knownCode, error ?? "Request failed", details);
+    const wait = typeof retryAfterMs === "number" && Number.isFinite(retryAfterMs) ? retryAfterMs : undefined;
+    return new HestiaError(status ?? errorStatus[knownCode], knownCode, error ?? "Request failed", details, wait);
   }
 
   /** Whether retrying the same request (with the same idempotency key) may succeed. */
@@ -38,6 +41,7 @@ interface ErrorBodyLike {
   error: string;
   code: string;
   details?: unknown;
+  retryAfterMs?: unknown;
 }
 
 /** Whether a value is an API error body (how failed socket acknowledgements look). */

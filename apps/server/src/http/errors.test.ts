@@ -58,9 +58,9 @@ describe("errorHandler", () => {
   });
 
   it("answers an AppError with its status and body, and a Retry-After when it has one", () => {
-    const limited = handle(new AppError("RATE_LIMITED", "Too many attempts; try again in 12 s", { retryAfterSeconds: 12 }));
+    const limited = handle(new AppError("RATE_LIMITED", "Too many attempts; try again in 12 s", { retryAfterMs: 11_500 }));
     expect(limited).toMatchObject({ status: 429, headers: { "Retry-After": "12" } });
-    expect(limited.body).toEqual({ error: "Too many attempts; try again in 12 s", code: "RATE_LIMITED", retryAfterMs: 12_000 });
+    expect(limited.body).toEqual({ error: "Too many attempts; try again in 12 s", code: "RATE_LIMITED", retryAfterMs: 11_500 });
     expect(handle(new AppError("NOT_FOUND", "gone")).headers).toEqual({});
   });
 

@@ -12,8 +12,9 @@ function fromExpressError(error: unknown): AppError {
   const { type, status } = (error ?? {}) as { type?: string; status?: number };
   if (type === "entity.parse.failed") return new AppError("BAD_REQUEST", "Malformed JSON body");
   if (type === "entity.too.large") return new AppError("PAYLOAD_TOO_LARGE", "Request body too large");
+  if (type === "entity.too.deep") return new AppError("VALIDATION_ERROR", (error as Error).message);
   if (type === "encoding.unsupported" || type === "charset.unsupported") {
-    return new AppError("UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding or charset");
+    return new AppError("UNSUPPORTED_MEDIA_TYPE", (error as Error).message || "Unsupported body encoding or charset");
   }
   if (status === 400) return new AppError("BAD_REQUEST", "Bad request");
   return toAppError(error);
@@ -27,7 +28,7 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
       res.end();
       return;
     }
-    if (appError.extra.retryAfterSeconds) res.setHeader("Retry-After", String(appError.extra.retryAfterSeconds));
+    if (appError.retryAfterSeconds) res.setHeader("Retry-After", String(appError.retryAfterSeconds));
     res.status(appError.status).json(appError.toBody());
   };
 }

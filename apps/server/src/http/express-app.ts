@@ -7,6 +7,7 @@ import { avatarRoutes } from "../modules/avatars/avatars.http";
 import { exportRoutes } from "../modules/moderation/export.http";
 import { appRouter } from "../trpc/app-router";
 import { logIfInternal } from "../trpc/init";
+import { jsonBody, queryDepthGuard } from "./body-guard";
 import { contextFromRequest } from "./context";
 import { docsRouter } from "./docs";
 import { errorHandler, notFound } from "./errors";
@@ -30,7 +31,8 @@ export function createExpressApp(deps: Deps): Express {
   );
   app.use(cors({ origin: config.corsOrigins === "*" ? "*" : config.corsOrigins, exposedHeaders: ["Retry-After"] }));
   app.use(logRequests(deps));
-  app.use(express.json({ limit: config.bodyLimit }));
+  app.use(queryDepthGuard);
+  app.use(jsonBody(config.bodyLimit));
 
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
   app.get("/openapi.json", (_req, res) => {

@@ -22,7 +22,7 @@ export function restHandler(deps: Deps): RequestHandler {
       const [error] = errors;
       if (!error) return { status: successStatus.get(paths?.[0] ?? "") ?? 200 };
       const appError = toAppError(error);
-      const retryAfter = appError.extra.retryAfterSeconds;
+      const retryAfter = appError.retryAfterSeconds;
       return { status: appError.status, headers: retryAfter ? { "Retry-After": String(retryAfter) } : {} };
     },
     onError: ({ error, path }) => logIfInternal(deps, error, path),
@@ -51,10 +51,17 @@ function rewriteErrorBodies(res: Response): void {
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   res.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (res.statusCode >= 400 && typeof chunk === "string") {
-      const body = safeParse(chunk) as { data?: { error?: string; appCode?: string; details?: unknown } } | undefined;
+      const body = safeParse(chunk) as
+        | { data?: { error?: string; appCode?: string; details?: unknown; retryAfterMs?: number } }
+        | undefined;
       const data = body?.data;
       if (data?.appCode) {
-        chunk = JSON.stringify({ error: data.error, code: data.appCode, ...(data.details === undefined ? {} : { details: data.details }) });
+        chunk = JSON.stringify({
+          error: data.error,
+          code: data.appCode,
+          ...(data.details === undefined ? {} : { details: data.details }),
+          ...(data.retryAfterMs === undefined ? {} : { retryAfterMs: data.retryAfterMs }),
+        });
         res.setHeader("Content-Length", Buffer.byteLength(chunk as string));
       }
     }

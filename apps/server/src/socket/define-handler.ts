@@ -1,9 +1,11 @@
 import { type ClientEvents, clientEvents } from "@hestia/contracts";
 import type { z } from "zod";
 import type { Deps } from "../deps";
-import { isInternal, toAppError, validationError } from "../errors";
+import { AppError, isInternal, toAppError, validationError } from "../errors";
+import type { LimitName } from "../limits";
 import { createKeyedQueue } from "../realtime/keyed-queue";
 import type { HestiaSocket } from "./io";
+import { TOO_DEEP, tooDeepPayloadMessage } from "./payload-guard";
 
 type Ack = (response: unknown) => void;
 
@@ -13,6 +15,8 @@ export interface HandlerOptions {
    * writing, see `queued` below) or finished, so that sends are stored and delivered in the order they came.
    */
   serial?: boolean;
+  /** The named limit each event counts towards, per user (see `rateLimitTable`). */
+  limit?: LimitName;
 }
 
 /** What a handler is given besides the socket and the payload. */
@@ -29,6 +33,20 @@ export interface SocketHandler {
 }
 
 const serialEvents = createKeyedQueue<string>();
+
+/**
+ * A limit's answer for one event: undefined when admitted, else the refusal. Never a rejected promise,
+ * which would count as unhandled while the event waits for its turn.
+ */
+type Admission = Promise<unknown>;
+
+function admit(deps: Deps, limit: LimitName, userId: number): Admission {
+  return deps.limits.consume(limit, userId).then(
+    () => undefined,
+    (error: unknown) => error ?? new Error("limit check failed"),
+  );
+}
+
 const unordered: HandlerContext = { queued: () => {} };
 
 /**
@@ -47,9 +65,13 @@ export function defineHandler<E extends keyof ClientEvents>(
   options: HandlerOptions = {},
 ): SocketHandler {
   const schema = clientEvents[event].payload as z.ZodType;
-  const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined, context: HandlerContext) => {
+  const { limit } = options;
+  const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined, context: HandlerContext, admitted?: Admission) => {
     const started = performance.now();
     try {
+      const refusal = admitted && (await admitted);
+      if (refusal) throw refusal;
+      if (payload === TOO_DEEP) throw new AppError("VALIDATION_ERROR", tooDeepPayloadMessage);
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw validationError(parsed.error.issues);
       const result = await handler(socket, parsed.data as z.output<ClientEvents[E]["payload"]>, context);
@@ -68,8 +90,11 @@ export function defineHandler<E extends keyof ClientEvents>(
     event,
     listener(...args) {
       const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
+      // Counted as the event arrives, not when its turn in the socket's queue comes: with Redis, the counts
+      // of a burst of sends travel together instead of one round trip after another.
+      const admitted = limit && admit(deps, limit, this.data.actor.id);
       if (!options.serial) {
-        void handle(this, args[0], ack, unordered);
+        void handle(this, args[0], ack, unordered, admitted);
         return;
       }
       // The socket's queue moves on when this event holds its place, or when it is done, whichever is first.
@@ -77,7 +102,7 @@ export function defineHandler<E extends keyof ClientEvents>(
         this.id,
         () =>
           new Promise<void>((release) => {
-            void handle(this, args[0], ack, { queued: release }).finally(release);
+            void handle(this, args[0], ack, { queued: release }, admitted).finally(release);
           }),
       );
     },

@@ -21,16 +21,14 @@ export function createHandlers(deps: Deps): SocketHandler[] {
       deps,
       "sendDM",
       (socket, { toId, ...input }, { queued }) => sendDirect(deps, socket.data.actor, toId, input, { onQueued: queued }),
-      {
-        serial: true,
-      },
+      { serial: true, limit: "sends" },
     ),
     defineHandler(deps, "getDMHistory", (socket, { otherId, ...page }) => directHistory(deps, socket.data.actor, otherId, page)),
     defineHandler(
       deps,
       "sendGroupMessage",
       (socket, { groupId, ...input }, { queued }) => sendGroupMessage(deps, socket.data.actor, groupId, input, { onQueued: queued }),
-      { serial: true },
+      { serial: true, limit: "sends" },
     ),
     defineHandler(deps, "getGroupHistory", (socket, { groupId, ...page }) => groupHistory(deps, socket.data.actor, groupId, page)),
   ];

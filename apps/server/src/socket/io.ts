@@ -5,6 +5,7 @@ import type { Config } from "../config";
 import type { Actor } from "../deps";
 import { AppError, toAppError } from "../errors";
 import { bearerToken, type TokenService } from "../modules/auth/tokens";
+import { guardedParser } from "./payload-guard";
 import { sessionRoom, userRoom } from "./rooms";
 
 export interface SocketData {
@@ -16,7 +17,7 @@ export type HestiaServer = Server<UntrustedClientToServerEvents, ServerToClientE
 export type HestiaSocket = Socket<UntrustedClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** An Error whose `data` carries `{ error, code }` to the client's `connect_error` handler. */
-function connectError(appError: AppError): Error {
+export function connectError(appError: AppError): Error {
   return Object.assign(new Error(appError.message), { data: appError.toBody() });
 }
 
@@ -30,6 +31,7 @@ export function createSocketServer(
     cors: { origin: corsOrigins === "*" ? "*" : corsOrigins },
     serveClient: false,
     maxHttpBufferSize: 1_000_000,
+    parser: guardedParser,
   });
   const authenticate = async (socket: HestiaSocket) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;

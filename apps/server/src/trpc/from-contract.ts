@@ -1,6 +1,7 @@
 import { type Endpoint, type ErrorCode, errorStatus } from "@hestia/contracts";
 import type { z } from "zod";
 import type { Actor } from "../deps";
+import type { LimitName } from "../limits";
 import { authedProcedure, type Context, publicProcedure } from "./init";
 
 /** The error statuses an endpoint documents, each described by the codes that produce it. */
@@ -44,13 +45,28 @@ function builder<E extends Endpoint>(endpoint: E) {
 type Builder<E extends Endpoint> = ReturnType<typeof builder<E>>;
 type Built<E extends Endpoint> = E["method"] extends "GET" ? ReturnType<Builder<E>["query"]> : ReturnType<Builder<E>["mutation"]>;
 
+export interface ProcedureOptions {
+  /** The named limit each call counts towards (see `rateLimitTable`): per user, or per client IP without a token. */
+  limit?: LimitName;
+}
+
+/** The handler, counting each call towards `limit` first (after the input was validated). */
+function limited<E extends Endpoint>(handler: Handler<E>, limit: LimitName | undefined): Handler<E> {
+  if (!limit) return handler;
+  return async (opts) => {
+    const ctx = opts.ctx as Context & { actor?: Actor };
+    await ctx.deps.limits.consume(limit, ctx.actor?.id ?? `ip:${ctx.request.ip}`);
+    return handler(opts);
+  };
+}
+
 /**
  * Builds the tRPC procedure for one contract endpoint: its OpenAPI route, input and output schemas,
- * auth, and success status. GET endpoints become queries, everything else mutations.
+ * auth, success status and limit. GET endpoints become queries, everything else mutations.
  */
-export function fromContract<E extends Endpoint>(endpoint: E, handler: Handler<E>): Built<E> {
+export function fromContract<E extends Endpoint>(endpoint: E, handler: Handler<E>, options: ProcedureOptions = {}): Built<E> {
   // authedProcedure only adds the actor to the context; the resulting input/output types are the same.
   const procedure = endpoint.auth ? (authedProcedure.unstable_concat(builder(endpoint)) as unknown as Builder<E>) : builder(endpoint);
-  const resolve = handler as never;
+  const resolve = limited(handler, options.limit) as never;
   return (endpoint.method === "GET" ? procedure.query(resolve) : procedure.mutation(resolve)) as Built<E>;
 }

@@ -44,6 +44,7 @@ const t = initTRPC
           error: appError.message,
           appCode: appError.code,
           details: appError.extra.details,
+          retryAfterMs: appError.extra.retryAfterMs,
         },
       };
     },

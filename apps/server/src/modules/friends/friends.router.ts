@@ -5,7 +5,9 @@ import * as friends from "./friends.service";
 export const friendsRouter = {
   list: fromContract(friendsContract.list, ({ ctx }) => friends.listFriends(ctx.deps, ctx.actor, ctx.request)),
   remove: fromContract(friendsContract.remove, ({ ctx, input }) => friends.removeFriend(ctx.deps, ctx.actor, input.id)),
-  sendRequest: fromContract(friendsContract.sendRequest, ({ ctx, input }) => friends.sendRequest(ctx.deps, ctx.actor, input.id)),
+  sendRequest: fromContract(friendsContract.sendRequest, ({ ctx, input }) => friends.sendRequest(ctx.deps, ctx.actor, input.id), {
+    limit: "friendRequests",
+  }),
   incomingRequests: fromContract(friendsContract.incomingRequests, ({ ctx }) =>
     friends.listIncomingRequests(ctx.deps, ctx.actor, ctx.request),
   ),

@@ -9,7 +9,9 @@ export const groupsRouter = {
   get: fromContract(groupsContract.get, ({ ctx, input }) => groups.getGroup(ctx.deps, ctx.actor, ctx.request, input.id)),
   update: fromContract(groupsContract.update, ({ ctx, input: { id, ...patch } }) => groups.updateGroup(ctx.deps, ctx.actor, id, patch)),
   remove: fromContract(groupsContract.remove, ({ ctx, input }) => groups.deleteGroup(ctx.deps, ctx.actor, input.id)),
-  sendMessage: fromContract(groupsContract.sendMessage, ({ ctx, input }) => sendGroupMessage(ctx.deps, ctx.actor, input.id, input)),
+  sendMessage: fromContract(groupsContract.sendMessage, ({ ctx, input }) => sendGroupMessage(ctx.deps, ctx.actor, input.id, input), {
+    limit: "sends",
+  }),
   messages: fromContract(groupsContract.messages, ({ ctx, input }) => groupHistory(ctx.deps, ctx.actor, input.id, input)),
   addMember: fromContract(groupsContract.addMember, ({ ctx, input }) => groups.addMember(ctx.deps, ctx.actor, input.id, input.userId)),
   removeMember: fromContract(groupsContract.removeMember, ({ ctx, input }) =>

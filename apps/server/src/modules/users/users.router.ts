@@ -5,8 +5,10 @@ import * as users from "./users.service";
 export const usersRouter = {
   me: fromContract(usersContract.me, ({ ctx }) => users.getById(ctx.deps, ctx.request, ctx.actor.id)),
   deleteMe: fromContract(usersContract.deleteMe, ({ ctx }) => users.deleteAccount(ctx.deps, ctx.actor)),
-  byUsername: fromContract(usersContract.byUsername, ({ ctx, input }) => users.getByUsername(ctx.deps, ctx.request, input.username)),
-  byId: fromContract(usersContract.byId, ({ ctx, input }) => users.getById(ctx.deps, ctx.request, input.id)),
+  byUsername: fromContract(usersContract.byUsername, ({ ctx, input }) => users.getByUsername(ctx.deps, ctx.request, input.username), {
+    limit: "lookups",
+  }),
+  byId: fromContract(usersContract.byId, ({ ctx, input }) => users.getById(ctx.deps, ctx.request, input.id), { limit: "lookups" }),
   setProfilePictureUrl: fromContract(usersContract.setProfilePictureUrl, ({ ctx, input }) =>
     users.setProfilePictureUrl(ctx.deps, ctx.actor, ctx.request, input.profilePictureUrl),
   ),
