@@ -13,7 +13,6 @@ import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
 import { createKeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import { createMessageStore } from "./modules/messages/store/message-store";
-import { createModerationLimits } from "./modules/moderation/moderation-limits";
 import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
@@ -92,7 +91,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     tokens,
     authLimiter: createAuthRateLimiter(config.authRateLimit, sharedCounters),
     keyPackageClaimLimiter: createKeyPackageClaimLimiter(config.keyPackageClaimsPerMinute, sharedCounters),
-    moderationLimits: createModerationLimits(sharedCounters),
     limits: createLimits(config.rateLimits, sharedCounters),
     broadcaster,
     announcements: createAnnouncements(sharedCounters, logger),

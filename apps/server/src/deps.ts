@@ -8,7 +8,6 @@ import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
 import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import type { MessageStore } from "./modules/messages/store/message-store";
-import type { ModerationLimits } from "./modules/moderation/moderation-limits";
 import type { PresenceWrites } from "./modules/presence/presence-writes";
 import type { PushService } from "./modules/push/push.service";
 import type { Limits } from "./rate-limit";
@@ -34,8 +33,6 @@ export interface Deps {
   tokens: TokenService;
   authLimiter: AuthRateLimiter;
   keyPackageClaimLimiter: KeyPackageClaimLimiter;
-  /** Reports and data exports per user. */
-  moderationLimits: ModerationLimits;
   /** The named per-user limits (sends, friend requests, lookups, ...): `consume(name, userId)`. */
   limits: Limits;
   broadcaster: Broadcaster;

@@ -118,7 +118,7 @@ export const reportsContract = {
     description:
       "You may report messages of conversations you are in (any other message answers 404), and any user but yourself. " +
       "Reporting what you already reported, while that report is open, answers the same report's id. " +
-      `At most ${REPORTS_PER_HOUR} new reports per hour (429 past it).`,
+      `At most ${REPORTS_PER_HOUR} new reports per hour by default (RATE_LIMIT_REPORTS; 429 past it).`,
     tags: ["safety"],
     errors: ["VALIDATION_ERROR", "BAD_REQUEST", "NOT_FOUND", "RATE_LIMITED"],
   }),
@@ -254,7 +254,7 @@ export const exportContract = {
     output: DataExportSchema,
     auth: true,
     summary: "Your data as JSON (profile, friends, groups, sessions, blocks, reports and the messages you sent), streamed",
-    description: `At most ${EXPORTS_PER_HOUR} exports per hour (429 past it).`,
+    description: `At most ${EXPORTS_PER_HOUR} exports per hour by default (RATE_LIMIT_EXPORTS; 429 past it).`,
     tags: ["users"],
     errors: ["RATE_LIMITED"],
   }),

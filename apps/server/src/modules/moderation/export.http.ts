@@ -15,7 +15,7 @@ export function exportRoutes(deps: Deps): Router {
   router.get("/users/me/export", async (req, res) => {
     const { token, request } = contextFromRequest(deps, req);
     const actor = await deps.tokens.requireActor(token);
-    await deps.moderationLimits.export(actor.id);
+    await deps.limits.consume("exports", actor.id);
     const profile = await getById(deps, request, actor.id);
     res.setHeader("Content-Type", "application/json; charset=utf-8");
     res.setHeader("Content-Disposition", `attachment; filename="hestia-export-${actor.id}.json"`);

@@ -37,7 +37,7 @@ export async function createReport(deps: Deps, actor: Actor, input: ReportInput)
     select: { id: true },
   });
   if (open) return open;
-  await deps.moderationLimits.report(actor.id);
+  await deps.limits.consume("reports", actor.id);
   try {
     return await deps.db.report.create({
       data: {
