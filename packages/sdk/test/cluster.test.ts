@@ -147,7 +147,7 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     const seen: Presence[] = [];
     alice.client.realtime.on("presence", (presence) => seen.push(presence));
     await erin.client.realtime.connect();
-    await vi.waitFor(() => expect(seen).toEqual([{ userId: erin.id, status: "active" }]));
+    await vi.waitFor(() => expect(seen).toEqual([{ userId: erin.id, status: "active" }]), { timeout: 10_000 });
     // A second device on the other process changes nothing; the last one leaving does.
     const erinElsewhere = createClient({ baseUrl: first.url, token: erin.client.token });
     await erinElsewhere.realtime.connect();
@@ -160,7 +160,7 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     const directs: Message[] = [];
     alice.client.realtime.on("newDM", (message) => directs.push(message));
     const barrier = await erin.client.dms.send(alice.id, { content: "barrier" });
-    await vi.waitFor(() => expect(ids(directs)).toEqual([barrier.id]));
+    await vi.waitFor(() => expect(ids(directs)).toEqual([barrier.id]), { timeout: 10_000 });
     expect(seen).toEqual([{ userId: erin.id, status: "active" }]);
     erin.client.realtime.disconnect();
     erinElsewhere.realtime.disconnect();
@@ -182,7 +182,7 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     const seen: Message[] = [];
     member.client.realtime.on("newGroupMessage", (message) => seen.push(message));
     await owner.client.groups.sendMessage(group.id, { content: "before" });
-    await vi.waitFor(() => expect(seen.map((message) => message.content)).toEqual(["before"]));
+    await vi.waitFor(() => expect(seen.map((message) => message.content)).toEqual(["before"]), { timeout: 10_000 });
     await owner.client.groups.removeMember(group.id, member.id);
     await owner.client.groups.sendMessage(group.id, { content: "after removal" });
     // Published after the group message by the same process, to the member's own room: once it arrives,
@@ -190,14 +190,14 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
     const directs: Message[] = [];
     member.client.realtime.on("newDM", (message) => directs.push(message));
     const barrier = await owner.client.dms.send(member.id, { content: "barrier" });
-    await vi.waitFor(() => expect(ids(directs)).toEqual([barrier.id]));
+    await vi.waitFor(() => expect(ids(directs)).toEqual([barrier.id]), { timeout: 10_000 });
     expect(seen.map((message) => message.content)).toEqual(["before"]);
 
     const disconnected: string[] = [];
     leaver.client.realtime.on("disconnected", ({ reason }) => disconnected.push(reason));
     // Deleted through the first process; the socket is on the second.
     await createClient({ baseUrl: first.url, token: leaver.client.token }).users.deleteMe();
-    await vi.waitFor(() => expect(disconnected[0]).toBe("io server disconnect"));
+    await vi.waitFor(() => expect(disconnected[0]).toBe("io server disconnect"), { timeout: 10_000 });
   });
 
   it("shares login rate limits between processes", async () => {
@@ -228,7 +228,7 @@ describe.skipIf(!redisUrl)("two server processes sharing one database and Redis"
       // Frank's client does not come back: the process that held his socket dies with it.
       const frankOffline = createClient({ baseUrl: doomed.url, token: frank.client.token, realtime: { socket: { reconnection: false } } });
       await frankOffline.realtime.connect();
-      await vi.waitFor(() => expect(alicePresence).toContainEqual({ userId: frank.id, status: "active" }));
+      await vi.waitFor(() => expect(alicePresence).toContainEqual({ userId: frank.id, status: "active" }), { timeout: 10_000 });
 
       const dms: Message[] = [];
       const caughtUp: number[] = [];

@@ -20,19 +20,21 @@ describe("end-to-end encryption", () => {
     const [alice, bob] = await Promise.all([enabledUser("alice"), enabledUser("bob")]);
     await makeFriends(alice, bob);
     await alice.client.e2ee.sendDM(bob.id, "only for the first device");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device"]), { timeout: 10_000 });
 
     // The new tablet can write at once: an online device of the conversation adds it as soon as it is registered.
     const bobTablet = await secondDevice(bob);
     expect(bobTablet.client.e2ee.deviceId).not.toBe(bob.client.e2ee.deviceId);
     await bobTablet.client.e2ee.sendDM(alice.id, "from the tablet");
-    await vi.waitFor(() => expect(texts(alice)).toEqual(["from the tablet"]));
+    await vi.waitFor(() => expect(texts(alice)).toEqual(["from the tablet"]), { timeout: 10_000 });
     // The tablet's sends reach the phone too, as the same user's other device.
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "from the tablet"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "from the tablet"]), { timeout: 10_000 });
     expect(bob.received[1]!.sender).toMatchObject({ userId: bob.id, deviceId: bobTablet.client.e2ee.deviceId });
     await alice.client.e2ee.sendDM(bob.id, "for both devices");
-    await vi.waitFor(() => expect(texts(bobTablet)).toEqual(["for both devices"]));
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "from the tablet", "for both devices"]));
+    await vi.waitFor(() => expect(texts(bobTablet)).toEqual(["for both devices"]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["only for the first device", "from the tablet", "for both devices"]), {
+      timeout: 10_000,
+    });
     const numberWithTablet = await alice.client.e2ee.safetyNumber(bob.id);
     expect(numberWithTablet).toBe(await bob.client.e2ee.safetyNumber(alice.id));
 
@@ -43,7 +45,7 @@ describe("end-to-end encryption", () => {
     await bob.client.e2ee.removeDevice(bobTablet.client.e2ee.deviceId!);
     expect((await bob.client.e2ee.devices()).map((device) => device.id)).toEqual([bob.client.e2ee.deviceId]);
     const afterLoss = await alice.client.e2ee.sendDM(bob.id, "after the tablet was lost");
-    await vi.waitFor(() => expect(texts(bob).at(-1)).toBe("after the tablet was lost"));
+    await vi.waitFor(() => expect(texts(bob).at(-1)).toBe("after the tablet was lost"), { timeout: 10_000 });
     const tabletState = JSON.parse((await bobTablet.storage.get(`hestia-e2ee.${bob.id}.conversation.${afterLoss.conversationId}`))!) as {
       state: string;
     };
@@ -62,7 +64,7 @@ describe("end-to-end encryption", () => {
     await makeFriends(alice, bob);
     const tablet = await secondDevice(bob);
     await alice.client.e2ee.sendDM(bob.id, "before");
-    await vi.waitFor(() => expect(texts(tablet)).toEqual(["before"]));
+    await vi.waitFor(() => expect(texts(tablet)).toEqual(["before"]), { timeout: 10_000 });
     const oldId = tablet.client.e2ee.deviceId;
     await bob.client.e2ee.removeDevice(oldId!, { signOutEverywhere: false });
     tablet.client.realtime.disconnect();
@@ -70,7 +72,7 @@ describe("end-to-end encryption", () => {
     const again = await secondDevice(bob, tablet.storage);
     expect(again.client.e2ee.deviceId).not.toBe(oldId);
     await alice.client.e2ee.sendDM(bob.id, "after");
-    await vi.waitFor(() => expect(texts(again)).toEqual(["after"]));
+    await vi.waitFor(() => expect(texts(again)).toEqual(["after"]), { timeout: 10_000 });
     expect(again.errors).toEqual([]);
   });
 
@@ -80,7 +82,7 @@ describe("end-to-end encryption", () => {
     const [alice, bob] = await Promise.all([enabledUser("alice"), enabledUser("bob", fileStorage(directory))]);
     await makeFriends(alice, bob);
     await alice.client.e2ee.sendDM(bob.id, "one");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["one"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["one"]), { timeout: 10_000 });
     const deviceId = bob.client.e2ee.deviceId;
     bob.client.realtime.disconnect();
 
@@ -90,11 +92,11 @@ describe("end-to-end encryption", () => {
 
     const restarted = await secondDevice(bob, fileStorage(directory));
     expect(restarted.client.e2ee.deviceId).toBe(deviceId);
-    await vi.waitFor(() => expect(texts(restarted)).toEqual(["two", "three"]));
+    await vi.waitFor(() => expect(texts(restarted)).toEqual(["two", "three"]), { timeout: 10_000 });
     await restarted.client.e2ee.sendDM(alice.id, "back again");
     await alice.client.e2ee.sendDM(bob.id, "four");
-    await vi.waitFor(() => expect(texts(alice)).toEqual(["back again"]));
-    await vi.waitFor(() => expect(texts(restarted)).toEqual(["two", "three", "four"]));
+    await vi.waitFor(() => expect(texts(alice)).toEqual(["back again"]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(texts(restarted)).toEqual(["two", "three", "four"]), { timeout: 10_000 });
     expect(restarted.errors).toEqual([]);
   });
 

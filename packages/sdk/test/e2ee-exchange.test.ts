@@ -22,14 +22,14 @@ describe("end-to-end encryption", () => {
       peerUserId: bob.id,
       sender: { userId: alice.id, deviceId: alice.client.e2ee.deviceId },
     });
-    await vi.waitFor(() => expect(texts(bob)).toEqual([`hello bob ${secret}`]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual([`hello bob ${secret}`]), { timeout: 10_000 });
     expect(bob.received[0]).toMatchObject({
       id: sent.id,
       peerUserId: alice.id,
       sender: { userId: alice.id, deviceId: alice.client.e2ee.deviceId, username: alice.username },
     });
     await bob.client.e2ee.sendDM(alice.id, `hello alice ${secret}`);
-    await vi.waitFor(() => expect(texts(alice)).toEqual([`hello alice ${secret}`]));
+    await vi.waitFor(() => expect(texts(alice)).toEqual([`hello alice ${secret}`]), { timeout: 10_000 });
 
     // What a plain client reads: an encrypted message, no content.
     const history = await bob.client.dms.history(alice.id);
@@ -43,9 +43,11 @@ describe("end-to-end encryption", () => {
     expect(group.encrypted).toBe(true);
     await alice.client.e2ee.sendGroupMessage(group.id, `to the club ${secret}`);
     await carol.client.e2ee.sendGroupMessage(group.id, `carol here ${secret}`);
-    await vi.waitFor(() => expect(texts(bob)).toEqual([`hello bob ${secret}`, `to the club ${secret}`, `carol here ${secret}`]));
-    await vi.waitFor(() => expect(texts(carol)).toEqual([`to the club ${secret}`]));
-    await vi.waitFor(() => expect(texts(alice)).toEqual([`hello alice ${secret}`, `carol here ${secret}`]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual([`hello bob ${secret}`, `to the club ${secret}`, `carol here ${secret}`]), {
+      timeout: 10_000,
+    });
+    await vi.waitFor(() => expect(texts(carol)).toEqual([`to the club ${secret}`]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(texts(alice)).toEqual([`hello alice ${secret}`, `carol here ${secret}`]), { timeout: 10_000 });
     expect(carol.received[0]).toMatchObject({ groupId: group.id, sender: { userId: alice.id } });
 
     // A plain send to an encrypted group is refused.
@@ -77,12 +79,12 @@ describe("end-to-end encryption", () => {
     await Promise.all([makeFriends(alice, bob), makeFriends(alice, carol)]);
     const group = await alice.client.e2ee.createGroup({ name: "Plans", members: [bob.id, carol.id] });
     await alice.client.e2ee.sendGroupMessage(group.id, "before");
-    await vi.waitFor(() => expect(texts(carol)).toEqual(["before"]));
+    await vi.waitFor(() => expect(texts(carol)).toEqual(["before"]), { timeout: 10_000 });
 
     await alice.client.e2ee.removeMember(group.id, carol.id);
     expect((await alice.client.groups.get(group.id)).members.map((member) => member.id).sort()).toEqual([alice.id, bob.id].sort());
     const after = await alice.client.e2ee.sendGroupMessage(group.id, "after the removal");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["before", "after the removal"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["before", "after the removal"]), { timeout: 10_000 });
 
     // Carol's device, given the ciphertext anyway, cannot read it with the group state it kept.
     const [stored] = await bob.client.groups.messages(group.id, { limit: 1 });

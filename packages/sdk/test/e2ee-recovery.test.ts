@@ -35,7 +35,7 @@ describe("end-to-end encryption", () => {
     await Promise.all([alice.client.e2ee.enable(), bob.client.e2ee.enable()]);
     await makeFriends(alice, bob);
     await alice.client.e2ee.sendDM(bob.id, "start");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["start"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["start"]), { timeout: 10_000 });
 
     // New devices on both sides while the first devices are offline: both first devices add them on their next send.
     alice.client.realtime.disconnect();
@@ -49,10 +49,10 @@ describe("end-to-end encryption", () => {
 
     await Promise.all([alice.client.realtime.connect(), bob.client.realtime.connect()]);
     // Each user's other device also gets what its own user sent from the first device.
-    await vi.waitFor(() => expect(texts(bobTablet).sort()).toEqual(["from alice", "from bob"]));
-    await vi.waitFor(() => expect(texts(aliceLaptop).sort()).toEqual(["from alice", "from bob"]));
-    await vi.waitFor(() => expect(texts(alice)).toEqual(["from bob"]));
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["start", "from alice"]));
+    await vi.waitFor(() => expect(texts(bobTablet).sort()).toEqual(["from alice", "from bob"]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(texts(aliceLaptop).sort()).toEqual(["from alice", "from bob"]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(texts(alice)).toEqual(["from bob"]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["start", "from alice"]), { timeout: 10_000 });
     expect([alice, bob, aliceLaptop, bobTablet].flatMap((device) => device.errors)).toEqual([]);
   });
 
@@ -60,14 +60,14 @@ describe("end-to-end encryption", () => {
     const [alice, bob] = await Promise.all([enabledUser("alice"), enabledUser("bob")]);
     await makeFriends(alice, bob);
     const first = await alice.client.e2ee.sendDM(bob.id, "pay 10 euros");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["pay 10 euros"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["pay 10 euros"]), { timeout: 10_000 });
     const [stored] = (await alice.client.dms.history(bob.id)) as Message[];
     expect(stored!.id).toBe(first.id);
 
     // The same ciphertext sent again (by the server, or by anyone able to post it) is stored as a new message.
     const replay = await alice.client.dms.send(bob.id, { encrypted: true, ciphertext: stored!.ciphertext! });
     await alice.client.e2ee.sendDM(bob.id, "a new message");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["pay 10 euros", "a new message"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["pay 10 euros", "a new message"]), { timeout: 10_000 });
     expect(bob.errors).toEqual([
       expect.objectContaining({ code: "DECRYPTION_FAILED", details: expect.objectContaining({ messageId: replay.id }) }),
     ]);
@@ -77,7 +77,7 @@ describe("end-to-end encryption", () => {
     const [alice, bob] = await Promise.all([enabledUser("alice"), enabledUser("bob")]);
     await makeFriends(alice, bob);
     const first = await alice.client.e2ee.sendDM(bob.id, "first");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["first"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["first"]), { timeout: 10_000 });
 
     // Two sends racing from one device: encrypted in one order, stored by the server in the other.
     const saved = JSON.parse((await alice.storage.get(`hestia-e2ee.${alice.id}.conversation.${first.conversationId}`))!) as {
@@ -91,7 +91,7 @@ describe("end-to-end encryption", () => {
       ciphertexts.push(made.ciphertext);
     }
     for (const ciphertext of ciphertexts.reverse()) await alice.client.dms.send(bob.id, { encrypted: true, ciphertext });
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["first", "third", "second"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["first", "third", "second"]), { timeout: 10_000 });
     expect(bob.errors).toEqual([]);
   });
 
@@ -159,7 +159,7 @@ describe("end-to-end encryption", () => {
     // The server took the commit: Carol is out, and Alice's device continues from its own commit.
     expect((await alice.client.groups.get(group.id)).members.map((member) => member.id).sort()).toEqual([alice.id, bob.id].sort());
     await alice.client.e2ee.sendGroupMessage(group.id, "after the lost answer");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["after the lost answer"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["after the lost answer"]), { timeout: 10_000 });
     expect(texts(carol)).toEqual([]);
     expect(alice.errors).toEqual([]);
   });
@@ -170,12 +170,12 @@ describe("end-to-end encryption", () => {
     const group = await alice.client.e2ee.createGroup({ name: "Leaving", members: [bob.id, carol.id] });
     await alice.client.e2ee.sendGroupMessage(group.id, "hello all");
     await carol.client.e2ee.sendGroupMessage(group.id, "carol's last words");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["hello all", "carol's last words"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["hello all", "carol's last words"]), { timeout: 10_000 });
 
     carol.client.realtime.disconnect();
     await carol.client.users.deleteMe();
     await alice.client.e2ee.sendGroupMessage(group.id, "after carol left");
-    await vi.waitFor(() => expect(texts(bob)).toEqual(["hello all", "carol's last words", "after carol left"]));
+    await vi.waitFor(() => expect(texts(bob)).toEqual(["hello all", "carol's last words", "after carol left"]), { timeout: 10_000 });
     expect(bob.errors).toEqual([]);
   });
 });

@@ -71,7 +71,7 @@ describe.skipIf(!runnable)("staying whole through faults", () => {
     };
 
     for (const label of upTo(5, "before")) await send(label);
-    await vi.waitFor(() => expect(contents(toBob)).toEqual(sent));
+    await vi.waitFor(() => expect(contents(toBob)).toEqual(sent), { timeout: 10_000 });
 
     await redis.kill();
     const during = upTo(20, "during");
@@ -102,7 +102,7 @@ describe.skipIf(!runnable)("staying whole through faults", () => {
 
     for (const label of upTo(3, "after")) await send(label);
     await vi.waitFor(() => expect(contents(toBob)).toEqual(sent), { timeout: 5_000 });
-    await vi.waitFor(() => expect(contents(toCarol)).toEqual(sent));
+    await vi.waitFor(() => expect(contents(toCarol)).toEqual(sent), { timeout: 10_000 });
     const history = await bob.client.dms.history(alice.id, { limit: 100 });
     expect(contents(history)).toEqual(sent);
     for (const user of [alice, bob, carol]) user.client.realtime.disconnect();

@@ -54,12 +54,12 @@ describe("realtime", () => {
     expect(sent).toMatchObject({ content: "hello over sockets", userId: alice.id, recipientId: bob.id, seq: 1 });
     await bob.client.dms.send(alice.id, { content: "and back over REST" });
 
-    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["hello over sockets", "and back over REST"]));
-    await vi.waitFor(() => expect(contents(aliceDMs)).toEqual(["hello over sockets", "and back over REST"]));
+    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["hello over sockets", "and back over REST"]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(contents(aliceDMs)).toEqual(["hello over sockets", "and back over REST"]), { timeout: 10_000 });
     await vi.waitFor(() =>
       expect(bobNotes).toEqual([expect.objectContaining({ id: sent.id, senderId: alice.id, senderUsername: alice.username })]),
     );
-    await vi.waitFor(() => expect(contents(aliceNotes)).toEqual(["and back over REST"]));
+    await vi.waitFor(() => expect(contents(aliceNotes)).toEqual(["and back over REST"]), { timeout: 10_000 });
 
     const history = await bob.client.realtime.dmHistory({ otherId: alice.id });
     expect(contents(history)).toEqual(["hello over sockets", "and back over REST"]);
@@ -77,7 +77,7 @@ describe("realtime", () => {
     const first = await owner.client.realtime.sendGroupMessage({ groupId: group.id, content: "first" });
     expect(first).toMatchObject({ groupId: group.id, seq: 1, userId: owner.id });
     await owner.client.groups.sendMessage(group.id, { content: "second" });
-    await vi.waitFor(() => expect(contents(received)).toEqual(["first", "second"]));
+    await vi.waitFor(() => expect(contents(received)).toEqual(["first", "second"]), { timeout: 10_000 });
     expect(contents(await member.client.realtime.groupHistory({ groupId: group.id, limit: 1 }))).toEqual(["second"]);
 
     await member.client.realtime.leaveGroup(group.id);
@@ -85,7 +85,7 @@ describe("realtime", () => {
     // Sent after the group message, to the member's own room: once it arrives, the group message would have too.
     const directs = record(member, "newDM");
     const barrier = await owner.client.realtime.sendDM({ toId: member.id, content: "barrier" });
-    await vi.waitFor(() => expect(directs).toEqual([barrier]));
+    await vi.waitFor(() => expect(directs).toEqual([barrier]), { timeout: 10_000 });
     expect(contents(received)).toEqual(["first", "second"]);
   });
 
@@ -110,7 +110,7 @@ describe("realtime", () => {
     const twice = await alice.client.realtime.sendDM({ toId: bob.id, content: "once", idempotencyKey: "same" });
     expect(twice.id).toBe(once.id);
     await alice.client.realtime.sendDM({ toId: bob.id, content: "other" });
-    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["once", "other"]));
+    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["once", "other"]), { timeout: 10_000 });
     expect(await bob.client.dms.history(alice.id)).toHaveLength(2);
   });
 
@@ -120,9 +120,9 @@ describe("realtime", () => {
     await makeFriends(alice, bob);
     const presence = record(alice, "presence");
     await bob.client.realtime.connect();
-    await vi.waitFor(() => expect(presence).toContainEqual({ userId: bob.id, status: "active" }));
+    await vi.waitFor(() => expect(presence).toContainEqual({ userId: bob.id, status: "active" }), { timeout: 10_000 });
     bob.client.realtime.disconnect();
-    await vi.waitFor(() => expect(presence).toContainEqual({ userId: bob.id, status: "offline" }));
+    await vi.waitFor(() => expect(presence).toContainEqual({ userId: bob.id, status: "offline" }), { timeout: 10_000 });
   });
 
   it("fails requests before connect() with NETWORK_ERROR", async () => {
@@ -137,15 +137,15 @@ describe("realtime", () => {
     const caughtUp = record(bob, "caughtUp");
     const disconnected = record(bob, "disconnected");
     await alice.client.dms.send(bob.id, { content: "before" });
-    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["before"]));
+    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["before"]), { timeout: 10_000 });
 
     // The server drops bob's sockets (as a restarting server does); a message is sent meanwhile.
     server.app.io.in(`user:${bob.id}`).disconnectSockets(true);
-    await vi.waitFor(() => expect(disconnected).toEqual([{ reason: "io server disconnect", willReconnect: true }]));
+    await vi.waitFor(() => expect(disconnected).toEqual([{ reason: "io server disconnect", willReconnect: true }]), { timeout: 10_000 });
     await alice.client.dms.send(bob.id, { content: "while away" });
-    await vi.waitFor(() => expect(caughtUp).toEqual([{ messages: 1 }]));
+    await vi.waitFor(() => expect(caughtUp).toEqual([{ messages: 1 }]), { timeout: 10_000 });
     await alice.client.dms.send(bob.id, { content: "after" });
-    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["before", "while away", "after"]));
+    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["before", "while away", "after"]), { timeout: 10_000 });
   });
 
   it("disconnect() during connect() rejects it, and a later connect() works", async () => {
@@ -175,12 +175,12 @@ describe("realtime", () => {
     const caughtUp = record(bob, "caughtUp");
     await alice.client.dms.send(bob.id, { content: "from alice" });
     await carol.client.dms.send(bob.id, { content: "from carol" });
-    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["from alice", "from carol"]));
+    await vi.waitFor(() => expect(contents(bobDMs)).toEqual(["from alice", "from carol"]), { timeout: 10_000 });
     await carol.client.users.deleteMe();
 
     server.app.io.in(`user:${bob.id}`).disconnectSockets(true);
     await alice.client.dms.send(bob.id, { content: "while bob was away" });
-    await vi.waitFor(() => expect(caughtUp).toEqual([{ messages: 1 }]));
+    await vi.waitFor(() => expect(caughtUp).toEqual([{ messages: 1 }]), { timeout: 10_000 });
     expect(contents(bobDMs)).toEqual(["from alice", "from carol", "while bob was away"]);
     expect(errors.map((error) => error.code)).toEqual(["NOT_FOUND"]);
   });

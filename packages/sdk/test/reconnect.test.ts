@@ -51,7 +51,7 @@ it("a server killed and restarted mid-conversation: nothing lost, nothing repeat
 
   // Crash: no goodbye to the sockets.
   await first.kill("SIGKILL");
-  await vi.waitFor(() => expect(disconnects).toEqual([{ reason: "transport close", willReconnect: true }]));
+  await vi.waitFor(() => expect(disconnects).toEqual([{ reason: "transport close", willReconnect: true }]), { timeout: 10_000 });
 
   // Messages written while bob has no connection: through another process on the same database, on another port.
   const other = await start();

@@ -20,7 +20,7 @@ describe("realtime: catching up when the server asks, and renewing the token", (
     bob.client.realtime.on("caughtUp", (event) => caughtUp.push(event));
     await bob.client.realtime.connect();
     await alice.client.dms.send(bob.id, { content: "live" });
-    await vi.waitFor(() => expect(dms.map((message) => message.content)).toEqual(["live"]));
+    await vi.waitFor(() => expect(dms.map((message) => message.content)).toEqual(["live"]), { timeout: 10_000 });
 
     // Two messages stored and acknowledged but never passed on (as while the server's link was down).
     const broadcaster = server.app.deps.broadcaster;
@@ -33,13 +33,15 @@ describe("realtime: catching up when the server asks, and renewing the token", (
       broadcaster.directMessage = deliver;
     }
     server.app.io.local.emit("resync", {});
-    await vi.waitFor(() => expect(dms.map((message) => message.content)).toEqual(["live", "missed 1", "missed 2"]));
+    await vi.waitFor(() => expect(dms.map((message) => message.content)).toEqual(["live", "missed 1", "missed 2"]), { timeout: 10_000 });
     expect(caughtUp.at(-1)?.messages).toBe(2);
 
     // Nothing twice: a second resync finds nothing new, and the next live message follows.
     server.app.io.local.emit("resync", { conversationIds: [dms[0]?.conversationId ?? 0] });
     await alice.client.dms.send(bob.id, { content: "after" });
-    await vi.waitFor(() => expect(dms.map((message) => message.content)).toEqual(["live", "missed 1", "missed 2", "after"]));
+    await vi.waitFor(() => expect(dms.map((message) => message.content)).toEqual(["live", "missed 1", "missed 2", "after"]), {
+      timeout: 10_000,
+    });
   });
 
   it("connects with an expired token by renewing it first", async () => {
