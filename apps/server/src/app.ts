@@ -11,12 +11,15 @@ import { createLogger, type Logger } from "./logger";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
+import { createConversationsRuntime } from "./modules/conversations/conversations.runtime";
 import { createKeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
+import { createInboxQueries } from "./modules/messages/store/inbox";
 import { createMessageStore } from "./modules/messages/store/message-store";
 import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
 import { createPushService } from "./modules/push/push.service";
+import { createUserSearchLimiter } from "./modules/users/search.service";
 import { createMemoryPresenceStore, createRedisPresenceStore } from "./realtime/presence-store";
 import { connectRedis, socketIoAdapter } from "./realtime/redis";
 import { createSocketBroadcaster } from "./socket/broadcaster";
@@ -71,7 +74,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   if (redis) io.adapter(socketIoAdapter(redis, config.redisPrefix, logger));
   coalesceWrites(io);
   const broadcaster = createSocketBroadcaster(io);
-  const push = createPushService({ db, logger, broadcaster }, config.push && createFirebaseSender(config.push, options.firebase));
+  const inbox = createInboxQueries(lean);
+  const push = createPushService({ db, logger, broadcaster, inbox }, config.push && createFirebaseSender(config.push, options.firebase));
   if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
   else logger.info("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS to send them");
   const presenceTtlMs = config.presenceTtlSeconds * 1000;
@@ -80,6 +84,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db,
     lean,
     messages,
+    inbox,
+    conversations: createConversationsRuntime({ lean, broadcaster, invalidation, logger, typingTtlMs: config.typingTimeoutMs }),
+    userSearchLimiter: createUserSearchLimiter(config.userSearchPerMinute, sharedCounters),
     access,
     invalidation,
     config,

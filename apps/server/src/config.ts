@@ -51,6 +51,10 @@ const EnvSchema = z.object({
     .default("hestia"),
   /** How long a process's sockets count as online without a heartbeat (a process that died stops counting after it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  /** How long a typing indicator lasts unless renewed (at most 10 s). */
+  TYPING_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(6_000),
+  /** User searches per user and minute. */
+  USER_SEARCH_PER_MINUTE: positiveInt(120),
 });
 
 /** The fields of a Google service-account key file that Firebase needs. */
@@ -84,6 +88,8 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   presenceTtlSeconds: number;
+  typingTimeoutMs: number;
+  userSearchPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     presenceTtlSeconds: vars.PRESENCE_TTL_SECONDS,
+    typingTimeoutMs: vars.TYPING_TIMEOUT_MS,
+    userSearchPerMinute: vars.USER_SEARCH_PER_MINUTE,
   };
 }
 

@@ -1,9 +1,16 @@
-import type { Broadcaster } from "../realtime/broadcaster";
+import type { Audience, Broadcaster } from "../realtime/broadcaster";
 import type { HestiaServer } from "./io";
 import { groupRoom, sessionRoom, userRoom } from "./rooms";
 
 /** Fan-out through Socket.IO rooms; with the Redis adapter the same calls reach every process. */
 export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
+  // An emit to no room at all would reach every socket: an empty audience gets nothing.
+  const to = (audience: Audience) =>
+    "userIds" in audience
+      ? audience.userIds.length
+        ? io.to(audience.userIds.map(userRoom))
+        : undefined
+      : io.to(groupRoom(audience.groupId)).except(audience.exceptUserIds.map(userRoom));
   return {
     directMessage(message) {
       // One emit per room (a socket is only in its own user's room, and messaging yourself is refused):
@@ -39,6 +46,17 @@ export function createSocketBroadcaster(io: HestiaServer): Broadcaster {
     },
     presence(toUserIds, payload) {
       if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("presence", payload);
+    },
+    readState(userId, payload, exceptSocketId) {
+      const room = io.to(userRoom(userId));
+      // A socket is always in the room named by its own id.
+      (exceptSocketId === undefined ? room : room.except(exceptSocketId)).emit("readState", payload);
+    },
+    receipt(audience, payload) {
+      to(audience)?.emit("receipt", payload);
+    },
+    typing(audience, payload) {
+      to(audience)?.emit("typing", payload);
     },
     async onlineUserIds(userIds) {
       if (!userIds.length) return new Set();

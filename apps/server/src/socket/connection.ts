@@ -31,7 +31,9 @@ export async function countPresence(socket: HestiaSocket, deps: Deps): Promise<v
   await counted;
   socket.on("disconnect", () => {
     inOrder(userId, async () => {
-      if (await deps.presence.disconnected(userId, socket.id)) await setPresence(deps, userId, false);
+      if (!(await deps.presence.disconnected(userId, socket.id))) return;
+      deps.conversations.offline(userId);
+      await setPresence(deps, userId, false);
     }).catch(report);
   });
 }
