@@ -267,7 +267,11 @@ describe("read and delivered cursors", () => {
     const [ann, ben] = await Promise.all([registerUser(server, "ann"), registerUser(server, "ben")]);
     const groupId = await group(owner, [ann, ben]);
     const sent = (await api(server, "POST", `/groups/${groupId}/messages`, { token: owner.token, body: { content: "read me" } })).body;
-    const [ownerSocket, annSocket, benSocket] = await Promise.all([owner, ann, ben].map((user) => connect(server, user.token)));
+    const [ownerSocket, annSocket, benSocket] = await Promise.all([
+      connect(server, owner.token),
+      connect(server, ann.token),
+      connect(server, ben.token),
+    ]);
     for (const socket of [ownerSocket, annSocket, benSocket]) await emitAck(socket, "joinGroup", { groupId });
     const annReceipts: unknown[] = [];
     annSocket.on("receipt", (receipt) => annReceipts.push(receipt));

@@ -8,6 +8,9 @@ import { createReadPrivacy, type ReadPrivacy } from "./read-privacy";
 import { createReceiptFanout, type ReceiptFanout } from "./receipts";
 import { createTypingTracker, type TypingTracker } from "./typing";
 
+/** Told to every process (over the invalidation bus) when a user's last socket disconnected. */
+const OFFLINE_TOPIC = "user-offline";
+
 /** At most one `typing: true` broadcast per user and conversation in this interval (API.md). */
 export const TYPING_THROTTLE_MS = 2_000;
 
@@ -19,7 +22,7 @@ export interface ConversationsRuntime {
   typing: TypingTracker;
   /** A message was stored and announced: its sender is no longer typing there. */
   sent(message: Message): void;
-  /** A user's last socket disconnected (on any process): their typing states here end. */
+  /** A user's last socket disconnected: their typing states end, on every process. */
   offline(userId: number): void;
 }
 
@@ -36,6 +39,11 @@ export function createConversationsRuntime(deps: {
     throttleMs: TYPING_THROTTLE_MS,
     broadcast: (to, event) => deps.broadcaster.typing(to, event),
   });
+  // A user's typing state lives on the process of the socket that typed; their last socket may close on another.
+  deps.invalidation.subscribe((message) => {
+    if (message?.topic !== OFFLINE_TOPIC) return;
+    for (const key of message.keys) typing.gone(Number(key));
+  });
   return {
     refs: createConversationRefs(deps.lean),
     privacy,
@@ -47,6 +55,10 @@ export function createConversationsRuntime(deps: {
     }),
     typing,
     sent: (message) => typing.sent(message.conversationId, message.userId),
-    offline: (userId) => typing.gone(userId),
+    offline(userId) {
+      deps.invalidation.publish({ topic: OFFLINE_TOPIC, keys: [String(userId)] }).catch((error: unknown) => {
+        deps.logger.warn({ err: error, userId }, "could not tell the other processes that a user went offline");
+      });
+    },
   };
 }
