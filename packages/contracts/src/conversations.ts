@@ -13,8 +13,17 @@ import { ProfileSchema } from "./users";
 export const ConversationKindSchema = z.enum(["DIRECT", "GROUP"]).meta({ id: "ConversationKind" });
 export type ConversationKind = z.infer<typeof ConversationKindSchema>;
 
-/** A seq of a conversation (0: before its first message). */
-export const SeqSchema = z.number().int().min(0).max(2_147_483_647);
+/**
+ * A seq of a conversation (0: before its first message). A new schema per use: the REST layer marks the
+ * schemas of its inputs as coercing, which must not leak into socket payloads.
+ */
+export const seqSchema = () => z.number().int().min(0).max(2_147_483_647);
+
+/**
+ * `true` or `false` and nothing else. REST inputs coerce plain booleans (`"false"` would become true), so
+ * flags in request bodies are spelled as literals.
+ */
+export const flagSchema = () => z.union([z.literal(true), z.literal(false)]);
 
 /** What the inbox says of one conversation, for you. */
 export const ConversationSummarySchema = z
@@ -56,7 +65,7 @@ export function conversationSettings<T extends z.ZodRawShape>(target: T) {
   return z
     .object({
       ...target,
-      muted: z.boolean().optional(),
+      muted: flagSchema().optional(),
       mutedUntil: TimestampSchema.nullable().optional(),
     })
     .superRefine((input, ctx) => {
@@ -89,7 +98,7 @@ export const UnreadTotalSchema = z.object({ unreadCount: z.number().int(), menti
 export type UnreadTotal = z.infer<typeof UnreadTotalSchema>;
 
 const conversationId = { id: IdSchema };
-const cursorMove = z.object({ ...conversationId, seq: SeqSchema });
+const cursorMove = z.object({ ...conversationId, seq: seqSchema() });
 
 export const conversationsContract = {
   list: endpoint({

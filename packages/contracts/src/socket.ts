@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { IdSchema, TimestampSchema } from "./common";
-import { DeliveredStateSchema, ReadStateSchema, SeqSchema } from "./conversations";
+import { DeliveredStateSchema, ReadStateSchema, seqSchema } from "./conversations";
 import { type ErrorBody, ErrorBodySchema, ErrorCodeSchema } from "./errors";
 import { historyQuery, MessageSchema, sendMessage } from "./messages";
 import { UserStatusSchema } from "./users";
@@ -40,7 +40,7 @@ export const PresenceSchema = z.object({ userId: z.number().int(), status: UserS
 export type Presence = z.infer<typeof PresenceSchema>;
 
 /** `markRead` / `markDelivered`: move your cursor in a conversation (forward only, clamped to its newest message). */
-const CursorMoveSchema = z.object({ conversationId: IdSchema, seq: SeqSchema });
+const CursorMoveSchema = z.object({ conversationId: IdSchema, seq: seqSchema() });
 
 /** `readState`: your read cursor moved (on another device, or over REST). */
 export const ReadStateEventSchema = z.object({

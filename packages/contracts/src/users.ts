@@ -54,6 +54,9 @@ export const UserSettingsSchema = z
   .meta({ id: "UserSettings" });
 export type UserSettings = z.infer<typeof UserSettingsSchema>;
 
+/** A change of settings (only `true` or `false`: REST would read the string "false" as true). */
+export const UserSettingsInputSchema = z.object({ readReceipts: z.union([z.literal(true), z.literal(false)]).optional() });
+
 export const usersContract = {
   me: endpoint({
     method: "GET",
@@ -177,7 +180,7 @@ export const usersContract = {
   updateSettings: endpoint({
     method: "PATCH",
     path: "/users/settings",
-    input: UserSettingsSchema.partial(),
+    input: UserSettingsInputSchema,
     output: UserSettingsSchema,
     auth: true,
     summary: "Change your settings (readReceipts)",
