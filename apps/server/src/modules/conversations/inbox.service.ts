@@ -37,7 +37,7 @@ export async function listConversations(
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
   return {
-    items: await summarize(deps, actor.id, request.baseUrl, pageRows),
+    items: await summarize(deps, request.baseUrl, pageRows),
     nextCursor: rows.length > query.limit && last ? cursorAfter(last) : null,
   };
 }
@@ -52,7 +52,7 @@ export async function getConversation(
   await requireConversation(deps, actor.id, conversationId);
   const row = await deps.inbox.one(actor.id, conversationId);
   if (!row) throw conversationNotFound();
-  const [summary] = await summarize(deps, actor.id, request.baseUrl, [row]);
+  const [summary] = await summarize(deps, request.baseUrl, [row]);
   if (!summary) throw conversationNotFound();
   return summary;
 }

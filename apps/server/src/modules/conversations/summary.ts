@@ -1,33 +1,55 @@
-import type { ConversationSummary, GroupRole, Profile } from "@hestia/contracts";
+import type { ConversationSummary, GroupRole, Message } from "@hestia/contracts";
 import { isoTimestamp } from "@hestia/db";
 import type { Deps } from "../../deps";
-import type { InboxDetails, InboxRow } from "../messages/store/inbox";
-import { otherParticipant } from "../messages/store/message-row";
-import { peerProfiles } from "./peers";
+import type { InboxRow } from "../messages/store/inbox";
+import { type ConversationRef, toMessage } from "../messages/store/message-row";
+import { rawToProfile } from "../users/lean-profile";
 
 /** Whether a mute is on at `now`: without an end, or with an end still ahead. */
 export function isMuted(muted: boolean, mutedUntil: string | null, now: number): boolean {
   return muted || (mutedUntil !== null && Date.parse(mutedUntil) > now);
 }
 
-/** One inbox row and what was read about it, as the API's summary. */
-export function toSummary(
-  row: InboxRow,
-  details: InboxDetails | undefined,
-  extra: { memberCount?: number; peer?: Profile },
-  now: number,
-): ConversationSummary {
-  const unread = Math.max(0, row.lastSeq - row.readSeq - (details?.gaps ?? 0));
+const refOf = (row: InboxRow): ConversationRef => ({ id: row.id, kind: row.kind, directKey: row.directKey });
+
+/** The newest message as the summary query read it, if it is still stored. */
+function lastMessageOf(row: InboxRow): Message | null {
+  if (row.messageId === null || row.messageSeq === null || row.senderId === null) return null;
+  const message = toMessage(
+    {
+      id: row.messageId,
+      conversationId: row.id,
+      seq: row.messageSeq,
+      senderId: row.senderId,
+      content: row.content,
+      ciphertext: row.ciphertext,
+      encrypted: row.messageEncrypted ?? false,
+      createdAt: row.messageCreatedAt,
+      username: row.senderUsername ?? "",
+    },
+    refOf(row),
+  );
+  if (row.messageMentions)
+    message.mentions = row.messageMentions
+      .split(",")
+      .map(Number)
+      .sort((a, b) => a - b);
+  return message;
+}
+
+/** One row of the summary query as the API's summary; `lastMessage` when the one at `lastSeq` is gone. */
+export function toSummary(row: InboxRow, baseUrl: string, now: number, lastMessage = lastMessageOf(row)): ConversationSummary {
+  const unread = Math.max(0, row.lastSeq - row.readSeq - Number(row.gaps));
   const mutedUntil = row.mutedUntil === null || row.mutedUntil === undefined ? null : isoTimestamp(row.mutedUntil);
   const muted = isMuted(Boolean(row.muted), mutedUntil, now);
   const summary: ConversationSummary = {
     id: row.id,
     kind: row.kind === "GROUP" ? "GROUP" : "DIRECT",
     encrypted: Boolean(row.encrypted),
-    lastMessage: details?.lastMessage ?? null,
+    lastMessage,
     lastActivityAt: isoTimestamp(row.activityAt),
     unreadCount: unread,
-    mentionCount: Math.min(details?.mentions ?? 0, unread),
+    mentionCount: Math.min(Number(row.mentions), unread),
     readSeq: row.readSeq,
     deliveredSeq: row.deliveredSeq,
     lastSeq: row.lastSeq,
@@ -37,31 +59,29 @@ export function toSummary(
     changeSeq: row.lastSeq,
   };
   if (row.kind === "GROUP") {
-    summary.group = { id: row.id, name: row.name ?? "", memberCount: extra.memberCount ?? 0, role: row.role as GroupRole };
-  } else if (extra.peer) {
-    summary.peer = extra.peer;
+    summary.group = { id: row.id, name: row.name ?? "", memberCount: Number(row.memberCount ?? 0), role: row.role as GroupRole };
+  } else if (row.peerId !== null) {
+    summary.peer = rawToProfile(
+      {
+        id: row.peerId,
+        username: row.peerUsername ?? "",
+        bio: row.peerBio ?? "",
+        status: row.peerStatus ?? "offline",
+        profilePictureUrl: row.peerPictureUrl,
+        avatarKey: row.peerAvatarKey,
+        createdAt: row.peerCreatedAt,
+      },
+      baseUrl,
+    );
   }
   return summary;
 }
 
-/** Summaries of some of a user's conversations, in the order of `rows`, in a fixed number of queries. */
-export async function summarize(deps: Deps, userId: number, baseUrl: string, rows: InboxRow[]): Promise<ConversationSummary[]> {
-  const groups = rows.filter((row) => row.kind === "GROUP").map((row) => row.id);
-  const peerOf = (row: InboxRow) => (row.kind !== "GROUP" && row.directKey ? otherParticipant(row.directKey, userId) : undefined);
-  const peerIds = rows.flatMap((row) => peerOf(row) ?? []);
-  const [details, memberCounts, peers] = await Promise.all([
-    deps.inbox.details(userId, rows),
-    deps.inbox.memberCounts(groups),
-    peerProfiles(deps.lean, peerIds, baseUrl),
-  ]);
+/** Summaries of rows of the summary query, in their order. */
+export async function summarize(deps: Deps, baseUrl: string, rows: InboxRow[]): Promise<ConversationSummary[]> {
+  // The message at lastSeq is gone only when it was erased with its sender's account: then the newest one left is shown.
+  const missing = rows.filter((row) => row.messageId === null && row.lastSeq > 0).map(refOf);
+  const replacements = missing.length ? await deps.inbox.newestStored(missing) : new Map<number, Message>();
   const now = Date.now();
-  return rows.map((row) => {
-    const peerId = peerOf(row);
-    return toSummary(
-      row,
-      details.get(row.id),
-      { memberCount: memberCounts.get(row.id), peer: peerId === undefined ? undefined : peers.get(peerId) },
-      now,
-    );
-  });
+  return rows.map((row) => toSummary(row, baseUrl, now, replacements.get(row.id) ?? lastMessageOf(row)));
 }

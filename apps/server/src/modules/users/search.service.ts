@@ -1,7 +1,7 @@
 import type { Profile } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { consumePoint, createLimiter, type RateLimitRedis } from "../../rate-limit";
-import { PROFILE_COLUMNS, rawToProfile } from "../conversations/peers";
+import { PROFILE_COLUMNS, rawToProfile } from "./lean-profile";
 import { usernameKey } from "./username";
 
 export interface UserSearchLimiter {

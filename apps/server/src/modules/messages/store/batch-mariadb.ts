@@ -1,5 +1,5 @@
 import type { MariaDbConnection, SqlValue } from "@hestia/db";
-import { memberKey, type SenderCursor } from "./batch";
+import { type ConversationActivity, memberKey } from "./batch";
 import { advance, type CursorMove, type CursorOutcome, type Cursors, sameCursors } from "./cursor";
 
 const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
@@ -10,17 +10,29 @@ function valueRows(columns: string[], rows: SqlValue[][]): { sql: string; params
   return { sql: rows.map((_, index) => select(index === 0)).join(" UNION ALL "), params: rows.flat() };
 }
 
-/** Moves each sender's read and delivered cursors up to their newest message of the batch, in one statement. */
-export async function saveSenderCursors(tx: MariaDbConnection, senders: SenderCursor[]): Promise<void> {
-  if (!senders.length) return;
-  const values = valueRows(
+/**
+ * Moves the batch's conversations up their members' inboxes, and each sender's read and delivered cursors
+ * up to their newest message: two statements for the whole batch.
+ */
+export async function saveActivity(tx: MariaDbConnection, conversations: ConversationActivity[]): Promise<void> {
+  if (!conversations.length) return;
+  const times = valueRows(
+    ["c", "t"],
+    conversations.map(({ conversationId, at }) => [conversationId, at]),
+  );
+  await tx.run(
+    `UPDATE \`Membership\` AS \`m\` JOIN (${times.sql}) AS \`v\` ON \`m\`.\`conversationId\` = \`v\`.\`c\` SET \`m\`.\`activityAt\` = \`v\`.\`t\``,
+    times.params,
+  );
+  const senders = conversations.flatMap((conversation) => conversation.senders);
+  const cursors = valueRows(
     ["c", "u", "s"],
     senders.map((sender) => [sender.conversationId, sender.userId, sender.seq]),
   );
   await tx.run(
-    `UPDATE \`Membership\` AS \`m\` JOIN (${values.sql}) AS \`v\` ON \`m\`.\`conversationId\` = \`v\`.\`c\` AND \`m\`.\`userId\` = \`v\`.\`u\`
+    `UPDATE \`Membership\` AS \`m\` JOIN (${cursors.sql}) AS \`v\` ON \`m\`.\`conversationId\` = \`v\`.\`c\` AND \`m\`.\`userId\` = \`v\`.\`u\`
      SET \`m\`.\`readSeq\` = GREATEST(\`m\`.\`readSeq\`, \`v\`.\`s\`), \`m\`.\`deliveredSeq\` = GREATEST(\`m\`.\`deliveredSeq\`, \`v\`.\`s\`)`,
-    values.params,
+    cursors.params,
   );
 }
 

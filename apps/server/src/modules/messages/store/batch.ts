@@ -14,21 +14,34 @@ export interface SenderCursor {
   seq: number;
 }
 
-/**
- * Collects, per sender and conversation, the highest seq a batch stored: a sender has read their own
- * message, so it never counts as unread for them (and what they had not read before it is read now).
- */
-export function createSenderCursors() {
-  const cursors = new Map<string, SenderCursor>();
+/** What a batch's new messages change for a conversation's members: its activity time, and its senders' cursors. */
+export interface ConversationActivity {
+  conversationId: number;
+  /** When its newest message of the batch was stored: every member's inbox moves it up. */
+  at: Date;
+  /** Each sender's newest seq: a sender has read their own message, so it never counts as unread for them. */
+  senders: SenderCursor[];
+}
+
+/** Collects the activity of the conversations a batch stored messages in. */
+export function createActivity() {
+  const conversations = new Map<number, { at: Date; senders: Map<number, number> }>();
   return {
     stored(outcome: AppendOutcome): void {
       if (outcome.status !== "stored") return;
-      const { conversationId, userId, seq } = outcome.message;
-      const key = `${conversationId}:${userId}`;
-      const known = cursors.get(key);
-      if (!known || known.seq < seq) cursors.set(key, { conversationId, userId, seq });
+      const { conversationId, userId, seq, createdAt } = outcome.message;
+      const known = conversations.get(conversationId) ?? { at: new Date(createdAt), senders: new Map<number, number>() };
+      conversations.set(conversationId, known);
+      const at = new Date(createdAt);
+      if (at > known.at) known.at = at;
+      if ((known.senders.get(userId) ?? 0) < seq) known.senders.set(userId, seq);
     },
-    list: (): SenderCursor[] => [...cursors.values()],
+    list: (): ConversationActivity[] =>
+      [...conversations].map(([conversationId, { at, senders }]) => ({
+        conversationId,
+        at,
+        senders: [...senders].map(([userId, seq]) => ({ conversationId, userId, seq })),
+      })),
   };
 }
 

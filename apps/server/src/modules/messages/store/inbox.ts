@@ -4,7 +4,7 @@ import { MESSAGE_COLUMNS } from "./append";
 import { attachMentionsById } from "./mentions";
 import { type ConversationRef, type MessageRow, toMessage } from "./message-row";
 
-/** One of a user's conversations as the inbox lists it, before its details are read. */
+/** One of a user's conversations as the inbox shows it: one row of the summary query. */
 export interface InboxRow {
   id: number;
   kind: string;
@@ -17,17 +17,33 @@ export interface InboxRow {
   deliveredSeq: number;
   muted: number | boolean;
   mutedUntil: unknown;
-  /** When the last message was sent or the user joined, whichever is later, as the driver returns it. */
+  /** When the conversation last had a message or the user joined, as the driver returns it. */
   activityAt: unknown;
-}
-
-/** What the inbox shows of one conversation beyond its row. */
-export interface InboxDetails {
-  /** Seqs above the user's read cursor that are no longer messages (deleted). */
+  /** Seqs above the read cursor that are no longer messages (deleted). */
   gaps: number;
   /** Unread, undeleted messages that mention the user. */
   mentions: number;
-  lastMessage: Message | null;
+  /** Groups only. */
+  memberCount: number | null;
+  /** The newest message (the one at `lastSeq`), if it is still stored. */
+  messageId: number | null;
+  messageSeq: number | null;
+  senderId: number | null;
+  content: string | null;
+  ciphertext: string | null;
+  messageEncrypted: number | boolean | null;
+  messageCreatedAt: unknown;
+  senderUsername: string | null;
+  /** Comma-separated ids the newest message mentions. */
+  messageMentions: string | null;
+  /** Direct conversations: the other member, if their account still exists. */
+  peerId: number | null;
+  peerUsername: string | null;
+  peerBio: string | null;
+  peerStatus: string | null;
+  peerPictureUrl: string | null;
+  peerAvatarKey: string | null;
+  peerCreatedAt: unknown;
 }
 
 /** Where a page of the inbox starts: after the conversation with this activity time and id. */
@@ -36,10 +52,31 @@ export interface InboxPosition {
   id: number;
 }
 
-const ACTIVITY =
-  "CASE WHEN `c`.`lastMessageAt` IS NOT NULL AND `c`.`lastMessageAt` > `m`.`joinedAt` THEN `c`.`lastMessageAt` ELSE `m`.`joinedAt` END";
-const ROW_COLUMNS =
-  "`c`.`id`, `c`.`kind`, `c`.`directKey`, `c`.`name`, `c`.`encrypted`, `c`.`lastSeq`, `m`.`role`, `m`.`readSeq`, `m`.`deliveredSeq`, `m`.`muted`, `m`.`mutedUntil`";
+const UNREAD = "`c`.`lastSeq` > `mb`.`readSeq`";
+/**
+ * Everything a summary shows, in one query driven by the member's index on (userId, activityAt,
+ * conversationId): a page reads its own rows and nothing else. The counts look only above the read
+ * cursor (gaps, unread mentions), the newest message is found by its seq, the peer through the other
+ * membership of a direct conversation.
+ */
+const SUMMARY = `SELECT \`mb\`.\`conversationId\` AS \`id\`, \`c\`.\`kind\`, \`c\`.\`directKey\`, \`c\`.\`name\`, \`c\`.\`encrypted\`, \`c\`.\`lastSeq\`,
+  \`mb\`.\`role\`, \`mb\`.\`readSeq\`, \`mb\`.\`deliveredSeq\`, \`mb\`.\`muted\`, \`mb\`.\`mutedUntil\`, \`mb\`.\`activityAt\`,
+  CASE WHEN ${UNREAD} THEN (SELECT COUNT(*) FROM \`MessageGap\` AS \`g\` WHERE \`g\`.\`conversationId\` = \`mb\`.\`conversationId\` AND \`g\`.\`seq\` > \`mb\`.\`readSeq\`) ELSE 0 END AS \`gaps\`,
+  CASE WHEN ${UNREAD} THEN (SELECT COUNT(*) FROM \`Mention\` AS \`n\` JOIN \`Message\` AS \`x\` ON \`x\`.\`id\` = \`n\`.\`messageId\`
+    WHERE \`n\`.\`userId\` = \`mb\`.\`userId\` AND \`n\`.\`conversationId\` = \`mb\`.\`conversationId\` AND \`n\`.\`seq\` > \`mb\`.\`readSeq\` AND \`x\`.\`deletedAt\` IS NULL) ELSE 0 END AS \`mentions\`,
+  CASE WHEN \`c\`.\`kind\` = 'GROUP' THEN (SELECT COUNT(*) FROM \`Membership\` AS \`everyone\` WHERE \`everyone\`.\`conversationId\` = \`mb\`.\`conversationId\`) END AS \`memberCount\`,
+  \`m\`.\`id\` AS \`messageId\`, \`m\`.\`seq\` AS \`messageSeq\`, \`m\`.\`senderId\`, \`m\`.\`content\`, \`m\`.\`ciphertext\`, \`m\`.\`encrypted\` AS \`messageEncrypted\`,
+  \`m\`.\`createdAt\` AS \`messageCreatedAt\`, \`u\`.\`username\` AS \`senderUsername\`,
+  (SELECT GROUP_CONCAT(\`userId\`) FROM \`Mention\` AS \`mm\` WHERE \`mm\`.\`messageId\` = \`m\`.\`id\`) AS \`messageMentions\`,
+  \`p\`.\`id\` AS \`peerId\`, \`p\`.\`username\` AS \`peerUsername\`, \`p\`.\`bio\` AS \`peerBio\`, \`p\`.\`status\` AS \`peerStatus\`,
+  \`p\`.\`profilePictureUrl\` AS \`peerPictureUrl\`, \`p\`.\`avatarKey\` AS \`peerAvatarKey\`, \`p\`.\`createdAt\` AS \`peerCreatedAt\`
+FROM \`Membership\` AS \`mb\`
+JOIN \`Conversation\` AS \`c\` ON \`c\`.\`id\` = \`mb\`.\`conversationId\`
+LEFT JOIN \`Message\` AS \`m\` ON \`m\`.\`conversationId\` = \`c\`.\`id\` AND \`m\`.\`seq\` = \`c\`.\`lastSeq\`
+LEFT JOIN \`User\` AS \`u\` ON \`u\`.\`id\` = \`m\`.\`senderId\`
+LEFT JOIN \`Membership\` AS \`other\` ON \`c\`.\`kind\` = 'DIRECT' AND \`other\`.\`conversationId\` = \`mb\`.\`conversationId\` AND \`other\`.\`userId\` <> \`mb\`.\`userId\`
+LEFT JOIN \`User\` AS \`p\` ON \`p\`.\`id\` = \`other\`.\`userId\``;
+
 const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
 
 /**
@@ -62,72 +99,40 @@ export function createInboxQueries(lean: LeanDb) {
      * holds a message); `limit + 1` rows are read so the caller knows whether another page follows.
      */
     page(userId: number, limit: number, after?: InboxPosition): Promise<InboxRow[]> {
-      const rows = `SELECT ${ROW_COLUMNS}, ${ACTIVITY} AS \`activityAt\` FROM \`Membership\` AS \`m\`
-        JOIN \`Conversation\` AS \`c\` ON \`c\`.\`id\` = \`m\`.\`conversationId\`
-        WHERE \`m\`.\`userId\` = ? AND (\`c\`.\`kind\` = 'GROUP' OR \`c\`.\`lastSeq\` > 0)`;
       const params: (string | number)[] = [userId];
       let filter = "";
       if (after) {
-        filter = " WHERE `t`.`activityAt` < ? OR (`t`.`activityAt` = ? AND `t`.`id` < ?)";
-        params.push(after.activityAt, after.activityAt, after.id);
+        filter = " AND (`mb`.`activityAt`, `mb`.`conversationId`) < (?, ?)";
+        params.push(after.activityAt, after.id);
       }
       params.push(limit + 1);
       return lean.all<InboxRow>(
-        `SELECT * FROM (${rows}) AS \`t\`${filter} ORDER BY \`t\`.\`activityAt\` DESC, \`t\`.\`id\` DESC LIMIT ?`,
+        `${SUMMARY} WHERE \`mb\`.\`userId\` = ?${filter} AND (\`c\`.\`kind\` = 'GROUP' OR \`c\`.\`lastSeq\` > 0)
+         ORDER BY \`mb\`.\`activityAt\` DESC, \`mb\`.\`conversationId\` DESC LIMIT ?`,
         params,
       );
     },
 
     /** One conversation of the user (listed or not yet), if they are a member. */
     one: (userId: number, conversationId: number) =>
-      lean.get<InboxRow>(
-        `SELECT ${ROW_COLUMNS}, ${ACTIVITY} AS \`activityAt\` FROM \`Membership\` AS \`m\`
-         JOIN \`Conversation\` AS \`c\` ON \`c\`.\`id\` = \`m\`.\`conversationId\` WHERE \`m\`.\`userId\` = ? AND \`m\`.\`conversationId\` = ?`,
-        [userId, conversationId],
-      ),
+      lean.get<InboxRow>(`${SUMMARY} WHERE \`mb\`.\`userId\` = ? AND \`mb\`.\`conversationId\` = ?`, [userId, conversationId]),
 
-    /** Unread counts, mention counts and last messages of some of a user's conversations, in a few queries. */
-    async details(userId: number, rows: InboxRow[]): Promise<Map<number, InboxDetails>> {
-      const result = new Map<number, InboxDetails>();
-      if (!rows.length) return result;
-      const counts = await lean.all<{ id: number; gaps: number; mentions: number; lastId: number | null }>(
-        `SELECT \`m\`.\`conversationId\` AS \`id\`,
-           (SELECT COUNT(*) FROM \`MessageGap\` AS \`g\` WHERE \`g\`.\`conversationId\` = \`m\`.\`conversationId\` AND \`g\`.\`seq\` > \`m\`.\`readSeq\`) AS \`gaps\`,
-           (SELECT COUNT(*) FROM \`Mention\` AS \`n\` JOIN \`Message\` AS \`x\` ON \`x\`.\`id\` = \`n\`.\`messageId\`
-             WHERE \`n\`.\`userId\` = \`m\`.\`userId\` AND \`n\`.\`conversationId\` = \`m\`.\`conversationId\` AND \`n\`.\`seq\` > \`m\`.\`readSeq\`
-             AND \`x\`.\`deletedAt\` IS NULL) AS \`mentions\`,
-           (SELECT \`x\`.\`id\` FROM \`Message\` AS \`x\` WHERE \`x\`.\`conversationId\` = \`m\`.\`conversationId\` ORDER BY \`x\`.\`seq\` DESC LIMIT 1) AS \`lastId\`
-         FROM \`Membership\` AS \`m\` WHERE \`m\`.\`userId\` = ? AND \`m\`.\`conversationId\` IN (${placeholders(rows.length)})`,
-        [userId, ...rows.map((row) => row.id)],
-      );
-      const lastIds = counts.flatMap((count) => (count.lastId === null ? [] : [count.lastId]));
-      const refs = new Map<number, ConversationRef>(rows.map((row) => [row.id, { id: row.id, kind: row.kind, directKey: row.directKey }]));
-      const messages = new Map<number, Message>();
-      if (lastIds.length) {
-        const messageRows = await lean.all<MessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM \`Message\` AS \`m\` JOIN \`User\` AS \`u\` ON \`u\`.\`id\` = \`m\`.\`senderId\` WHERE \`m\`.\`id\` IN (${placeholders(lastIds.length)})`,
-          lastIds,
+    /**
+     * The newest stored message of conversations whose message at `lastSeq` is gone (erased with its
+     * sender's account): rare, so read one by one.
+     */
+    async newestStored(refs: ConversationRef[]): Promise<Map<number, Message>> {
+      const found = new Map<number, Message>();
+      for (const ref of refs) {
+        const row = await lean.get<MessageRow>(
+          `SELECT ${MESSAGE_COLUMNS} FROM \`Message\` AS \`m\` JOIN \`User\` AS \`u\` ON \`u\`.\`id\` = \`m\`.\`senderId\`
+           WHERE \`m\`.\`conversationId\` = ? ORDER BY \`m\`.\`seq\` DESC LIMIT 1`,
+          [ref.id],
         );
-        const found = messageRows.flatMap((row) => {
-          const ref = refs.get(row.conversationId);
-          return ref ? [toMessage(row, ref)] : [];
-        });
-        for (const message of await attachMentionsById(lean, found)) messages.set(message.conversationId, message);
+        if (row) found.set(ref.id, toMessage(row, ref));
       }
-      for (const count of counts) {
-        result.set(count.id, { gaps: Number(count.gaps), mentions: Number(count.mentions), lastMessage: messages.get(count.id) ?? null });
-      }
-      return result;
-    },
-
-    /** How many members each of these groups has. */
-    async memberCounts(conversationIds: number[]): Promise<Map<number, number>> {
-      if (!conversationIds.length) return new Map();
-      const rows = await lean.all<{ id: number; n: number }>(
-        `SELECT \`conversationId\` AS \`id\`, COUNT(*) AS \`n\` FROM \`Membership\` WHERE \`conversationId\` IN (${placeholders(conversationIds.length)}) GROUP BY \`conversationId\``,
-        conversationIds,
-      );
-      return new Map(rows.map((row) => [row.id, Number(row.n)]));
+      for (const message of await attachMentionsById(lean, [...found.values()])) found.set(message.conversationId, message);
+      return found;
     },
 
     /** Messages from others above `readSeq` (up to `lastSeq`), deleted ones excluded. */

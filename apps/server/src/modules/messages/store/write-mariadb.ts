@@ -1,8 +1,8 @@
 import { isDriverForeignKeyViolation, isDriverUniqueViolation, type MariaDbConnection, type MariaDbLean, type SqlValue } from "@hestia/db";
 import type { Settled } from "../group-commit";
 import { type Append, type AppendOutcome, type ConversationState, MESSAGE_COLUMNS, refusal, repeatOutcome, storedMessage } from "./append";
-import { createSenderCursors, type Write, type WriteOutcome } from "./batch";
-import { applyCursorMoves, saveMentions, saveSenderCursors } from "./batch-mariadb";
+import { createActivity, type Write, type WriteOutcome } from "./batch";
+import { applyCursorMoves, saveActivity, saveMentions } from "./batch-mariadb";
 import type { CursorMove } from "./cursor";
 import type { MessageRow } from "./message-row";
 
@@ -44,8 +44,8 @@ async function original(tx: MariaDbConnection, input: Append): Promise<AppendOut
 /**
  * Writes a batch in one MariaDB transaction: the conversations' rows are locked (in id order, so
  * concurrent batches of other processes queue instead of deadlocking), every message takes the next
- * seq, all rows go in one INSERT, each counter is saved once, and each sender's read cursor moves to
- * their newest message. When that INSERT fails on a constraint (a repeated idempotency key, a sender
+ * seq, all rows go in one INSERT, each counter is saved once, the conversations move up their members'
+ * inboxes and each sender's read cursor moves to their newest message. When that INSERT fails on a constraint (a repeated idempotency key, a sender
  * deleted meanwhile), the rows are inserted one by one so that only the message concerned fails. Cursor
  * moves come after the appends of the batch, clamped to the conversation's newest seq.
  */
@@ -69,32 +69,25 @@ export function writeMariaDbBatch(lean: MariaDbLean, items: Write[]): Promise<Se
     );
     const outcomes = await appendAll(tx, appends, states, readSeqs);
     const results: Settled<WriteOutcome>[] = new Array(items.length);
-    const senders = createSenderCursors();
-    const lastAt = new Map<number, Date>();
+    const activity = createActivity();
     const stored: { id: number; conversationId: number; seq: number; mentions: number[] }[] = [];
     for (const [position, { index }] of appends.entries()) {
       const result = outcomes[position] ?? { error: new Error("no outcome for an append") };
       results[index] = "value" in result ? { value: { type: "append", outcome: result.value } } : result;
       if (!("value" in result) || result.value.status !== "stored") continue;
       const { message } = result.value;
-      senders.stored(result.value);
-      lastAt.set(message.conversationId, new Date(message.createdAt));
+      activity.stored(result.value);
       stored.push({ id: message.id, conversationId: message.conversationId, seq: message.seq, mentions: message.mentions ?? [] });
     }
     await saveMentions(tx, stored);
     const changed = ids.filter((id) => states.get(id)?.lastSeq !== readSeqs.get(id));
     if (changed.length) {
       await tx.run(
-        `UPDATE \`Conversation\` SET \`lastSeq\` = CASE \`id\` ${changed.map(() => "WHEN ? THEN ?").join(" ")} END,
-         \`lastMessageAt\` = CASE \`id\` ${changed.map(() => "WHEN ? THEN ?").join(" ")} END WHERE \`id\` IN (${placeholders(changed.length)})`,
-        [
-          ...changed.flatMap((id) => [id, states.get(id)?.lastSeq ?? 0]),
-          ...changed.flatMap((id) => [id, lastAt.get(id) ?? new Date()]),
-          ...changed,
-        ],
+        `UPDATE \`Conversation\` SET \`lastSeq\` = CASE \`id\` ${changed.map(() => "WHEN ? THEN ?").join(" ")} END WHERE \`id\` IN (${placeholders(changed.length)})`,
+        [...changed.flatMap((id) => [id, states.get(id)?.lastSeq ?? 0]), ...changed],
       );
     }
-    await saveSenderCursors(tx, senders.list());
+    await saveActivity(tx, activity.list());
     const moved = await applyCursorMoves(
       tx,
       moves.map(({ move }) => move),

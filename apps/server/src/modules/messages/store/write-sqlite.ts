@@ -1,7 +1,7 @@
 import { isDriverForeignKeyViolation, isDriverUniqueViolation, type SqliteLean, sqliteTimestamp } from "@hestia/db";
 import type { Settled } from "../group-commit";
 import { type Append, type AppendOutcome, type ConversationState, MESSAGE_COLUMNS, refusal, repeatOutcome, storedMessage } from "./append";
-import { createSenderCursors, memberKey, type Write, type WriteOutcome } from "./batch";
+import { type ConversationActivity, createActivity, memberKey, type Write, type WriteOutcome } from "./batch";
 import { advance, type CursorMove, type CursorOutcome, type Cursors, sameCursors } from "./cursor";
 import type { MessageRow } from "./message-row";
 
@@ -11,19 +11,32 @@ const INSERT =
   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`";
 const BY_KEY = `SELECT ${MESSAGE_COLUMNS} FROM \`Message\` AS \`m\` JOIN \`User\` AS \`u\` ON \`u\`.\`id\` = \`m\`.\`senderId\`
   WHERE \`m\`.\`senderId\` = ? AND \`m\`.\`idempotencyKey\` = ?`;
-const SAVE_SEQ = "UPDATE `Conversation` SET `lastSeq` = ?, `lastMessageAt` = ? WHERE `id` = ?";
+const SAVE_SEQ = "UPDATE `Conversation` SET `lastSeq` = ? WHERE `id` = ?";
 // Selecting the user makes a mention of an account deleted meanwhile a no-op instead of a failed statement.
 const INSERT_MENTION =
   "INSERT INTO `Mention` (`messageId`, `userId`, `conversationId`, `seq`) SELECT ?, `id`, ?, ? FROM `User` WHERE `id` = ?";
-const SENDER_READ =
-  "UPDATE `Membership` SET `readSeq` = MAX(`readSeq`, ?), `deliveredSeq` = MAX(`deliveredSeq`, ?) WHERE `conversationId` = ? AND `userId` = ?";
+
+/**
+ * One statement per conversation: every member's inbox activity, and the read and delivered cursors of
+ * the batch's `senders` senders there.
+ */
+function membersUpdate(senders: number): string {
+  const cursor = (column: string) =>
+    `CASE \`userId\` ${Array.from({ length: senders }, () => `WHEN ? THEN MAX(\`${column}\`, ?)`).join(" ")} ELSE \`${column}\` END`;
+  return `UPDATE \`Membership\` SET \`activityAt\` = ?, \`readSeq\` = ${cursor("readSeq")}, \`deliveredSeq\` = ${cursor("deliveredSeq")} WHERE \`conversationId\` = ?`;
+}
+
+function membersParams({ conversationId, at, senders }: ConversationActivity): (string | number)[] {
+  const cursors = senders.flatMap(({ userId, seq }) => [userId, seq]);
+  return [sqliteTimestamp(at), ...cursors, ...cursors, conversationId];
+}
 const READ_CURSORS = "SELECT `readSeq`, `deliveredSeq` FROM `Membership` WHERE `conversationId` = ? AND `userId` = ?";
 const SAVE_CURSORS = "UPDATE `Membership` SET `readSeq` = ?, `deliveredSeq` = ? WHERE `conversationId` = ? AND `userId` = ?";
 
 /**
  * Writes a batch in one SQLite transaction, synchronously. Appends: each conversation's counter is read
- * once, every message takes the next seq, each counter is saved once, and each sender's read cursor
- * moves to their newest message. A message whose INSERT fails is answered on its own (a repeated
+ * once, every message takes the next seq, each counter is saved once, and one statement per conversation
+ * moves it up every member's inbox and each sender's read cursor to their newest message. A message whose INSERT fails is answered on its own (a repeated
  * idempotency key, a sender deleted meanwhile) and takes no seq. Cursor moves come after the appends of
  * the batch, clamped to the conversation's newest seq.
  */
@@ -33,13 +46,12 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
   const byKey = lean.statement(BY_KEY);
   const saveSeq = lean.statement(SAVE_SEQ);
   const insertMention = lean.statement(INSERT_MENTION);
-  const senderRead = lean.statement(SENDER_READ);
   const readCursors = lean.statement(READ_CURSORS);
   const saveCursors = lean.statement(SAVE_CURSORS);
   return lean.transaction(() => {
     const states = new Map<number, ConversationState | undefined>();
-    const changed = new Map<number, string>();
-    const senders = createSenderCursors();
+    const changed = new Set<number>();
+    const activity = createActivity();
     const stateOf = (id: number) => {
       if (!states.has(id)) {
         const row = readConversation.get(id) as { lastSeq: number; mlsEpoch: number; encrypted: number } | undefined;
@@ -59,7 +71,6 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
       const { body, sender, idempotencyKey } = input;
       const seq = state.lastSeq + 1;
       const createdAt = new Date();
-      const timestamp = sqliteTimestamp(createdAt);
       try {
         const { id } = insert.get(
           input.conversation.id,
@@ -69,10 +80,10 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
           body.encrypted ? body.ciphertext : null,
           body.encrypted ? 1 : 0,
           idempotencyKey ?? null,
-          timestamp,
+          sqliteTimestamp(createdAt),
         ) as { id: number };
         state.lastSeq = seq;
-        changed.set(input.conversation.id, timestamp);
+        changed.add(input.conversation.id);
         for (const userId of input.mentions ?? []) insertMention.run(id, input.conversation.id, seq, userId);
         return storedMessage(input, id, seq, createdAt);
       } catch (error) {
@@ -108,11 +119,12 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
     for (const [index, item] of items.entries()) {
       if (item.type !== "append") continue;
       const result = settle(() => appendOne(item.append));
-      if ("value" in result) senders.stored(result.value);
+      if ("value" in result) activity.stored(result.value);
       results[index] = "value" in result ? { value: { type: "append", outcome: result.value } } : result;
     }
-    for (const [id, timestamp] of changed) saveSeq.run(states.get(id)?.lastSeq ?? 0, timestamp, id);
-    for (const { conversationId, userId, seq } of senders.list()) senderRead.run(seq, seq, conversationId, userId);
+    for (const id of changed) saveSeq.run(states.get(id)?.lastSeq ?? 0, id);
+    for (const conversation of activity.list())
+      lean.statement(membersUpdate(conversation.senders.length)).run(...membersParams(conversation));
     for (const [index, item] of items.entries()) {
       if (item.type !== "cursor") continue;
       const result = settle(() => moveOne(item.move));

@@ -2,13 +2,17 @@
 ALTER TABLE `User` ADD COLUMN `readReceipts` BOOLEAN NOT NULL DEFAULT true;
 
 -- AlterTable
-ALTER TABLE `Conversation` ADD COLUMN `lastMessageAt` DATETIME(3) NULL;
-
--- AlterTable
 ALTER TABLE `Membership` ADD COLUMN `readSeq` INTEGER NOT NULL DEFAULT 0,
     ADD COLUMN `deliveredSeq` INTEGER NOT NULL DEFAULT 0,
     ADD COLUMN `muted` BOOLEAN NOT NULL DEFAULT false,
-    ADD COLUMN `mutedUntil` DATETIME(3) NULL;
+    ADD COLUMN `mutedUntil` DATETIME(3) NULL,
+    ADD COLUMN `activityAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3);
+
+-- CreateIndex (it also serves the foreign key on userId, so the old index on userId alone goes)
+CREATE INDEX `Membership_userId_activityAt_conversationId_idx` ON `Membership`(`userId`, `activityAt`, `conversationId`);
+
+-- DropIndex
+DROP INDEX `Membership_userId_idx` ON `Membership`;
 
 -- CreateTable
 CREATE TABLE `Mention` (
@@ -45,7 +49,10 @@ ALTER TABLE `MessageGap` ADD CONSTRAINT `MessageGap_conversationId_fkey` FOREIGN
 -- Read state starts where history stands: what was sent before read cursors existed counts as read.
 UPDATE `Membership` JOIN `Conversation` ON `Conversation`.`id` = `Membership`.`conversationId`
     SET `Membership`.`readSeq` = `Conversation`.`lastSeq`, `Membership`.`deliveredSeq` = `Conversation`.`lastSeq`;
-UPDATE `Conversation` SET `lastMessageAt` = (SELECT MAX(`createdAt`) FROM `Message` WHERE `Message`.`conversationId` = `Conversation`.`id`);
+-- Inbox order: the newest message, or joining, whichever is later.
+UPDATE `Membership` LEFT JOIN (SELECT `conversationId`, MAX(`createdAt`) AS `newest` FROM `Message` GROUP BY `conversationId`) AS `n`
+    ON `n`.`conversationId` = `Membership`.`conversationId`
+    SET `Membership`.`activityAt` = GREATEST(`Membership`.`joinedAt`, COALESCE(`n`.`newest`, `Membership`.`joinedAt`));
 INSERT INTO `MessageGap` (`conversationId`, `seq`) SELECT `conversationId`, `seq` FROM `Message` WHERE `deletedAt` IS NOT NULL;
 
 -- A message that becomes a tombstone leaves a gap in the unread counts, whichever code deletes it.

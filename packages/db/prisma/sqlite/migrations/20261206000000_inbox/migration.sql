@@ -1,14 +1,31 @@
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN "readReceipts" BOOLEAN NOT NULL DEFAULT true;
 
--- AlterTable
-ALTER TABLE "Conversation" ADD COLUMN "lastMessageAt" DATETIME;
+-- RedefineTables (SQLite cannot add a column whose default is CURRENT_TIMESTAMP)
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_Membership" (
+    "conversationId" INTEGER NOT NULL,
+    "userId" INTEGER NOT NULL,
+    "role" TEXT NOT NULL DEFAULT 'MEMBER',
+    "joinedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "readSeq" INTEGER NOT NULL DEFAULT 0,
+    "deliveredSeq" INTEGER NOT NULL DEFAULT 0,
+    "muted" BOOLEAN NOT NULL DEFAULT false,
+    "mutedUntil" DATETIME,
+    "activityAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
--- AlterTable
-ALTER TABLE "Membership" ADD COLUMN "readSeq" INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE "Membership" ADD COLUMN "deliveredSeq" INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE "Membership" ADD COLUMN "muted" BOOLEAN NOT NULL DEFAULT false;
-ALTER TABLE "Membership" ADD COLUMN "mutedUntil" DATETIME;
+    PRIMARY KEY ("conversationId", "userId"),
+    CONSTRAINT "Membership_conversationId_fkey" FOREIGN KEY ("conversationId") REFERENCES "Conversation" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Membership_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+INSERT INTO "new_Membership" ("conversationId", "joinedAt", "role", "userId", "activityAt")
+    SELECT "conversationId", "joinedAt", "role", "userId", "joinedAt" FROM "Membership";
+DROP TABLE "Membership";
+ALTER TABLE "new_Membership" RENAME TO "Membership";
+CREATE INDEX "Membership_userId_activityAt_conversationId_idx" ON "Membership"("userId", "activityAt", "conversationId");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
 
 -- CreateTable
 CREATE TABLE "Mention" (
@@ -41,7 +58,9 @@ CREATE INDEX "Mention_conversationId_seq_idx" ON "Mention"("conversationId", "se
 -- Read state starts where history stands: what was sent before read cursors existed counts as read.
 UPDATE "Membership" SET "readSeq" = (SELECT "lastSeq" FROM "Conversation" WHERE "Conversation"."id" = "Membership"."conversationId"),
     "deliveredSeq" = (SELECT "lastSeq" FROM "Conversation" WHERE "Conversation"."id" = "Membership"."conversationId");
-UPDATE "Conversation" SET "lastMessageAt" = (SELECT MAX("createdAt") FROM "Message" WHERE "Message"."conversationId" = "Conversation"."id");
+-- Inbox order: the newest message, or joining, whichever is later (timestamps in the format Prisma writes).
+UPDATE "Membership" SET "activityAt" = (SELECT MAX("createdAt") FROM "Message" WHERE "Message"."conversationId" = "Membership"."conversationId")
+    WHERE (SELECT MAX("createdAt") FROM "Message" WHERE "Message"."conversationId" = "Membership"."conversationId") > "joinedAt";
 INSERT INTO "MessageGap" ("conversationId", "seq") SELECT "conversationId", "seq" FROM "Message" WHERE "deletedAt" IS NOT NULL;
 
 -- A message that becomes a tombstone leaves a gap in the unread counts, whichever code deletes it.

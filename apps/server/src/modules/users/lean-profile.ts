@@ -1,5 +1,5 @@
 import type { Profile } from "@hestia/contracts";
-import { isoTimestamp, type LeanDb } from "@hestia/db";
+import { isoTimestamp } from "@hestia/db";
 import { type ProfileRow, toProfile } from "../users/profile";
 
 type RawProfileRow = Omit<ProfileRow, "createdAt"> & { createdAt: unknown };
@@ -11,15 +11,4 @@ export const PROFILE_COLUMNS =
 /** A profile row as the lean drivers return it, as the API's profile. */
 export function rawToProfile(row: RawProfileRow, baseUrl: string): Profile {
   return toProfile({ ...row, createdAt: new Date(isoTimestamp(row.createdAt)) }, baseUrl);
-}
-
-/** Public profiles of these users, by id (accounts deleted meanwhile are missing). */
-export async function peerProfiles(lean: LeanDb, userIds: number[], baseUrl: string): Promise<Map<number, Profile>> {
-  const ids = [...new Set(userIds)];
-  if (!ids.length) return new Map();
-  const rows = await lean.all<RawProfileRow>(
-    `SELECT ${PROFILE_COLUMNS} FROM \`User\` AS \`u\` WHERE \`u\`.\`id\` IN (${ids.map(() => "?").join(", ")})`,
-    ids,
-  );
-  return new Map(rows.map((row) => [row.id, rawToProfile(row, baseUrl)]));
 }
