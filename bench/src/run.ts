@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { createDeployment, type ServerProcess, startServerProcess } from "@hestia/server/testing";
 import type { Socket } from "socket.io-client";
+import { dmWithReceipts, type InboxSeed, seedInboxes } from "./inbox";
 import { type Auth, at, closeAll, closedLoop, connectAll, emitAck, httpLoad, median, openLoopLatency, rssKb, type Timing } from "./load";
 import { rawInsertRate, storeAppendRate } from "./persist";
 import { type Seeded, seed } from "./seed";
@@ -17,7 +18,16 @@ const only = process.argv
   ?.slice("--only=".length)
   .split(",");
 const settings = quick
-  ? { timing: { warmupMs: 500, measureMs: 1500 }, repeats: 1, pairs: 50, groups: 5, idle: 500, idleHoldMs: 2_000, httpConcurrency: 8 }
+  ? {
+      timing: { warmupMs: 500, measureMs: 1500 },
+      repeats: 1,
+      pairs: 50,
+      groups: 5,
+      idle: 500,
+      idleHoldMs: 2_000,
+      httpConcurrency: 8,
+      inbox: { conversations: 100, messages: 10 },
+    }
   : {
       timing: { warmupMs: 2_000, measureMs: 6_000 },
       repeats: 3,
@@ -26,6 +36,7 @@ const settings = quick
       idle: 10_000,
       idleHoldMs: 60_000,
       httpConcurrency: 32,
+      inbox: { conversations: 500, messages: 20 },
     };
 const WINDOW = 4;
 const benchDir = resolve(import.meta.dirname, "..");
@@ -80,12 +91,24 @@ async function startApp(flavour: "sqlite" | "mariadb") {
     pairs: settings.pairs,
     groups: settings.groups,
   });
+  // Two inbox users, the last two: the same number of conversations, one with ten times the history of the other.
+  const inboxes: InboxSeed[] = [
+    { user: at(seeded.users, seeded.users.length - 2), ...settings.inbox },
+    { user: at(seeded.users, seeded.users.length - 1), ...settings.inbox, messages: settings.inbox.messages * 10 },
+  ];
+  if (wanted("inbox_rest")) {
+    log(
+      `seeding two inboxes of ${settings.inbox.conversations} conversations, with ${settings.inbox.messages} and ${settings.inbox.messages * 10} messages each`,
+    );
+    await seedInboxes(deployment.database.url, dataDir, seeded.users.slice(0, -2), inboxes);
+  }
   // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROFILE_DIR;
   const server = await startServerProcess(deployment, 0, {}, profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []);
   return {
     server,
     seeded,
+    inboxes,
     async stop() {
       await server.kill("SIGTERM");
       await deployment.drop();
@@ -274,6 +297,39 @@ async function main() {
       );
       const baseRate = await repeated(() => httpLoad(`${app.server.url}/health`, {}, settings.httpConcurrency, settings.timing));
       record("history_rest", appRate, "requests/s", baseRate, "≥ 0.80", (ratio) => ratio >= 0.8);
+    }
+    if (wanted("dm_with_receipts")) {
+      log("dm_with_receipts: app (every receiver marks each DM read), then the bare relay's plain DM relay");
+      const appRate = await repeated(
+        async () => (await dmWithReceipts(app.server.url, app.seeded.pairs, WINDOW, settings.timing)).deliveriesPerSecond,
+      );
+      const baseRate = await repeated(async () => (await dmThroughput(relaySide, app.seeded, settings.timing)).deliveriesPerSecond);
+      record("dm_with_receipts", appRate, "DMs delivered and read/s", baseRate, "≥ 0.25", (ratio) => ratio >= 0.25);
+    }
+    if (wanted("inbox_rest")) {
+      const [small, large] = app.inboxes;
+      if (!small || !large) throw new Error("no inbox users");
+      log(
+        `inbox_rest: GET /conversations?limit=50 for a user with ${small.conversations} conversations (${small.messages} messages each) vs GET /health; then ${large.messages} messages each`,
+      );
+      const inboxRate = (inbox: InboxSeed) =>
+        repeated(() =>
+          httpLoad(
+            `${app.server.url}/conversations?limit=50`,
+            { authorization: `Bearer ${inbox.user.token}` },
+            settings.httpConcurrency,
+            settings.timing,
+          ),
+        );
+      const smallRate = await inboxRate(small);
+      const largeRate = await inboxRate(large);
+      const baseRate = await repeated(() => httpLoad(`${app.server.url}/health`, {}, settings.httpConcurrency, settings.timing));
+      record("inbox_rest", smallRate, "requests/s", baseRate, "≥ 0.50", (ratio) => ratio >= 0.5, {
+        conversations: small.conversations,
+        messagesEach: small.messages,
+        tenfoldHistoryRate: largeRate,
+        tenfoldHistoryPercentOfBaseline: (100 * largeRate) / baseRate,
+      });
     }
   } finally {
     await app.stop();
