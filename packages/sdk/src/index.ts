@@ -1,5 +1,6 @@
 export type {
   AuthResult,
+  ConversationSummary,
   Credentials,
   DmNotification,
   ErrorCode,
@@ -13,9 +14,24 @@ export type {
   Message,
   Presence,
   Profile,
+  ReadState,
+  ReadStateEvent,
+  Receipt,
+  ReceiptEvent,
+  TypingEvent,
+  UnreadTotal,
+  UserSettings,
   UserStatus,
 } from "@hestia/contracts";
 export { type ClientOptions, createClient, type HestiaClient } from "./client";
+export {
+  Conversations,
+  type ConversationsEvents,
+  type ConversationsOptions,
+  type InboxPage,
+} from "./conversations/conversations";
+export { TYPING_IDLE_MS, TYPING_REPEAT_MS } from "./conversations/typing";
+export { type ConversationUnread, UnreadCounter, type UnreadSnapshot } from "./conversations/unread";
 export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "./e2ee/e2ee";
 export { type E2eeStorage, memoryStorage } from "./e2ee/storage";
 export { type ClientErrorCode, HestiaError } from "./errors";

@@ -38,6 +38,12 @@ export interface RealtimeEvents {
   e2eeWelcome: ServerEventPayload<"e2eeWelcome">;
   /** A user you share a conversation with added or removed a device (`client.e2ee` handles it). */
   e2eeDevices: ServerEventPayload<"e2eeDevices">;
+  /** Your read cursor moved on another device (or over REST): the conversation's unread count. */
+  readState: ServerEventPayload<"readState">;
+  /** Another member read or received messages (`client.conversations` keeps track). */
+  receipt: ServerEventPayload<"receipt">;
+  /** Another member started or stopped typing (`client.conversations` keeps track). */
+  typing: ServerEventPayload<"typing">;
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;
@@ -195,6 +201,14 @@ export class Realtime {
     return this.#request("getGroupHistory", query);
   }
 
+  /**
+   * Sends one client event of the contract and resolves with its acknowledgement (HestiaError on a
+   * refusal, NETWORK_ERROR when not connected, TIMEOUT without an answer).
+   */
+  request<E extends EventName>(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
+    return this.#request(event, payload);
+  }
+
   async #open(): Promise<void> {
     this.disconnect();
     this.#since = undefined;
@@ -290,6 +304,9 @@ export class Realtime {
     socket.on("e2eeCommit", (event) => this.#events.emit("e2eeCommit", event));
     socket.on("e2eeWelcome", (event) => this.#events.emit("e2eeWelcome", event));
     socket.on("e2eeDevices", (event) => this.#events.emit("e2eeDevices", event));
+    socket.on("readState", (event) => this.#events.emit("readState", event));
+    socket.on("receipt", (event) => this.#events.emit("receipt", event));
+    socket.on("typing", (event) => this.#events.emit("typing", event));
     socket.on("session", ({ serverTime }) => {
       // Kept across automatic reconnects: conversations first seen later are read from this point.
       this.#since ??= Date.parse(serverTime) - CLOCK_SKEW_MS;
