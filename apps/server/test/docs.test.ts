@@ -82,6 +82,17 @@ describe("API documentation", () => {
         "GET /e2ee/conversations/{conversationId}/commits",
         "GET /e2ee/devices/{deviceId}/welcomes",
         "DELETE /e2ee/welcomes/{id}",
+        "GET /conversations",
+        "GET /conversations/{id}",
+        "GET /conversations/{id}/messages",
+        "PATCH /conversations/{id}/settings",
+        "POST /conversations/{id}/read",
+        "POST /conversations/{id}/delivered",
+        "GET /conversations/{id}/receipts",
+        "GET /users/me/unread",
+        "GET /users/search",
+        "GET /users/settings",
+        "PATCH /users/settings",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
@@ -102,6 +113,11 @@ describe("API documentation", () => {
     expect(Object.keys(commit.responses)).toEqual(expect.arrayContaining(["201", "400", "401", "403", "404", "409"]));
     expect(Object.keys(paths["/e2ee/key-packages/claim"]!.post.responses)).toContain("429");
     expect(Object.keys(paths["/groups/{id}/members/{userId}"]!.delete.responses)).toContain("409");
+    expect(Object.keys(paths["/users/search"]!.get.responses)).toContain("429");
+    expect(paths["/conversations"]!.get.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual([
+      "cursor",
+      "limit",
+    ]);
   });
 
   it("/docs serves an interactive reference whose assets come from this server", async () => {

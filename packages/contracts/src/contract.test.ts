@@ -19,8 +19,8 @@ describe("contract", () => {
     for (const param of params) expect(Object.keys(shape)).toContain(param);
   });
 
-  it("only the health checks, register and login are public", () => {
+  it("only the health checks, register, login and refresh are public", () => {
     const publicIds = endpoints.filter(({ endpoint }) => !endpoint.auth).map(({ id }) => id);
-    expect(publicIds.sort()).toEqual(["auth.login", "auth.register", "health.check", "health.ready"]);
+    expect(publicIds.sort()).toEqual(["auth.login", "auth.refresh", "auth.register", "health.check", "health.ready"]);
   });
 });
