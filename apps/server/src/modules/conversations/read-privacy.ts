@@ -13,7 +13,7 @@ export function createReadPrivacy(lean: LeanDb, bus: InvalidationBus) {
   bus.subscribe((invalidation) => {
     if (!invalidation) settings.clear();
     else if (invalidation.topic === TOPIC) for (const key of invalidation.keys) settings.delete(key);
-    // A deleted account's entry would only ever be asked about by its own (gone) sessions.
+    // Entries of deleted accounts are never asked for again (they read nothing) and expire with the cache.
   });
   return {
     /** Whether others may see how far this user has read (true for unknown users: nothing to hide). */
