@@ -32,6 +32,10 @@ async function prepare() {
         `${i}:${SENDERS + i}`,
         now,
       );
+      // Both participants are members, as in every direct conversation: a sender's read cursor moves with each message.
+      for (const userId of [i, SENDERS + i]) {
+        db.prepare("INSERT INTO `Membership` (`conversationId`, `userId`) VALUES (?, ?)").run(i, userId);
+      }
     }
   })();
   db.close();

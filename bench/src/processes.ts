@@ -3,9 +3,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { createDeployment, startServerProcess } from "@hestia/server/testing";
+import { type InboxSeed, seedInboxes } from "./inbox";
+import { at } from "./load";
 import { log } from "./report";
 import { seed } from "./seed";
-import type { Settings } from "./settings";
+import { type Settings, wanted } from "./settings";
 
 export const benchDir = resolve(import.meta.dirname, "..");
 
@@ -37,7 +39,7 @@ const raisedLimits = {
 };
 
 /** The real server (NODE_ENV=production) in its own process, on a fresh database seeded for `size`. */
-export async function startApp(flavour: "sqlite" | "mariadb", size: Pick<Settings, "idle" | "pairs" | "groups">) {
+export async function startApp(flavour: "sqlite" | "mariadb", size: Pick<Settings, "idle" | "pairs" | "groups" | "inbox">) {
   const secret = randomBytes(32).toString("hex");
   log(
     `per-user limits raised for the load (still checked on every send): ${Object.entries(raisedLimits)
@@ -52,12 +54,24 @@ export async function startApp(flavour: "sqlite" | "mariadb", size: Pick<Setting
     pairs: size.pairs,
     groups: size.groups,
   });
+  // Two inbox users, the last two: the same number of conversations, one with ten times the history of the other.
+  const inboxes: InboxSeed[] = [
+    { user: at(seeded.users, seeded.users.length - 2), ...size.inbox },
+    { user: at(seeded.users, seeded.users.length - 1), ...size.inbox, messages: size.inbox.messages * 10 },
+  ];
+  if (wanted("inbox_rest")) {
+    log(
+      `seeding two inboxes of ${size.inbox.conversations} conversations, with ${size.inbox.messages} and ${size.inbox.messages * 10} messages each`,
+    );
+    await seedInboxes(deployment.database.url, dataDir, seeded.users.slice(0, -2), inboxes);
+  }
   // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROFILE_DIR;
   const server = await startServerProcess(deployment, 0, {}, profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []);
   return {
     server,
     seeded,
+    inboxes,
     async stop() {
       await server.kill("SIGTERM");
       await deployment.drop();

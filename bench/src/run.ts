@@ -2,11 +2,12 @@
 // machine, driven from this process; prints a table and writes bench/results.json.
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { dmWithReceipts, type InboxSeed } from "./inbox";
 import { httpLoad, median } from "./load";
 import { rawInsertRate, storeAppendRate } from "./persist";
 import { benchDir, startApp, startRelay } from "./processes";
 import { log, record, results, round, writeResults } from "./report";
-import { dmLatency, dmThroughput, groupThroughput, idleConnections, relayConnectRate, type Side } from "./scenarios";
+import { dmLatency, dmThroughput, groupThroughput, idleConnections, relayConnectRate, type Side, WINDOW } from "./scenarios";
 import { quick, settings, wanted } from "./settings";
 
 /** Runs `measure` `settings.repeats` times and keeps the median. */
@@ -66,6 +67,39 @@ async function main() {
       );
       const baseRate = await repeated(() => httpLoad(`${app.server.url}/health`, {}, settings.httpConcurrency, settings.timing));
       record("history_rest", appRate, "requests/s", baseRate, "≥ 0.80", (ratio) => ratio >= 0.8);
+    }
+    if (wanted("dm_with_receipts")) {
+      log("dm_with_receipts: app (every receiver marks each DM read), then the bare relay's plain DM relay");
+      const appRate = await repeated(
+        async () => (await dmWithReceipts(app.server.url, app.seeded.pairs, WINDOW, settings.timing)).deliveriesPerSecond,
+      );
+      const baseRate = await repeated(async () => (await dmThroughput(relaySide, app.seeded, settings.timing)).deliveriesPerSecond);
+      record("dm_with_receipts", appRate, "DMs delivered and read/s", baseRate, "≥ 0.25", (ratio) => ratio >= 0.25);
+    }
+    if (wanted("inbox_rest")) {
+      const [small, large] = app.inboxes;
+      if (!small || !large) throw new Error("no inbox users");
+      log(
+        `inbox_rest: GET /conversations?limit=50 for a user with ${small.conversations} conversations (${small.messages} messages each) vs GET /health; then ${large.messages} messages each`,
+      );
+      const inboxRate = (inbox: InboxSeed) =>
+        repeated(() =>
+          httpLoad(
+            `${app.server.url}/conversations?limit=50`,
+            { authorization: `Bearer ${inbox.user.token}` },
+            settings.httpConcurrency,
+            settings.timing,
+          ),
+        );
+      const smallRate = await inboxRate(small);
+      const largeRate = await inboxRate(large);
+      const baseRate = await repeated(() => httpLoad(`${app.server.url}/health`, {}, settings.httpConcurrency, settings.timing));
+      record("inbox_rest", smallRate, "requests/s", baseRate, "≥ 0.50", (ratio) => ratio >= 0.5, {
+        conversations: small.conversations,
+        messagesEach: small.messages,
+        tenfoldHistoryRate: largeRate,
+        tenfoldHistoryPercentOfBaseline: (100 * largeRate) / baseRate,
+      });
     }
   } finally {
     await app.stop();

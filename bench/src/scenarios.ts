@@ -4,7 +4,8 @@ import type { Socket } from "socket.io-client";
 import { type Auth, at, closeAll, closedLoop, connectAll, emitAck, openLoopLatency, rssKb, type Timing } from "./load";
 import type { Seeded } from "./seed";
 
-const WINDOW = 4;
+/** Sends each closed-loop sender keeps in flight. */
+export const WINDOW = 4;
 
 /** Where a scenario connects, and how a seeded user authenticates there. */
 export type Side = { url: string; auth: (user: { id: number; token: string }) => Auth };

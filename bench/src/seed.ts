@@ -48,6 +48,17 @@ export async function seed(
     await db.friendship.createMany({
       data: pairs.map(([a, b]) => ({ userLowId: Math.min(a.id, b.id), userHighId: Math.max(a.id, b.id) })),
     });
+    // The pairs have talked before: the DM scenarios measure messaging, not the first contact that creates a
+    // conversation (hundreds of those at once take seconds, longer than a quick run measures).
+    for (const [a, b] of pairs) {
+      await db.conversation.create({
+        data: {
+          kind: "DIRECT",
+          directKey: `${Math.min(a.id, b.id)}:${Math.max(a.id, b.id)}`,
+          memberships: { create: [{ userId: a.id }, { userId: b.id }] },
+        },
+      });
+    }
 
     const groups: Seeded["groups"] = [];
     for (let g = 0; g < counts.groups; g++) {

@@ -6,7 +6,16 @@ const only = process.argv
   ?.slice("--only=".length)
   .split(",");
 export const settings = quick
-  ? { timing: { warmupMs: 500, measureMs: 1500 }, repeats: 1, pairs: 50, groups: 5, idle: 500, idleHoldMs: 2_000, httpConcurrency: 8 }
+  ? {
+      timing: { warmupMs: 500, measureMs: 1500 },
+      repeats: 1,
+      pairs: 50,
+      groups: 5,
+      idle: 500,
+      idleHoldMs: 2_000,
+      httpConcurrency: 8,
+      inbox: { conversations: 100, messages: 10 },
+    }
   : {
       timing: { warmupMs: 2_000, measureMs: 6_000 },
       repeats: 3,
@@ -15,6 +24,7 @@ export const settings = quick
       idle: 10_000,
       idleHoldMs: 60_000,
       httpConcurrency: 32,
+      inbox: { conversations: 500, messages: 20 },
     };
 export type Settings = typeof settings;
 

@@ -11,7 +11,9 @@ import { createLogger, type Logger } from "./logger";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
+import { createConversationsRuntime } from "./modules/conversations/conversations.runtime";
 import { createKeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
+import { createInboxQueries } from "./modules/messages/store/inbox";
 import { createMessageStore } from "./modules/messages/store/message-store";
 import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
@@ -75,7 +77,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   if (redis) io.adapter(socketIoAdapter(redis, config.redisPrefix, logger));
   coalesceWrites(io);
   const broadcaster = createSocketBroadcaster(io, redis && { link: redis.link, gaps: resyncOnReturn(io, redis.link, logger) });
-  const push = createPushService({ db, logger, broadcaster }, config.push && createFirebaseSender(config.push, options.firebase));
+  const inbox = createInboxQueries(lean);
+  const push = createPushService({ db, logger, broadcaster, inbox }, config.push && createFirebaseSender(config.push, options.firebase));
   if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
   else logger.info("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS to send them");
   const presenceTtlMs = config.presenceTtlSeconds * 1000;
@@ -84,6 +87,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db,
     lean,
     messages,
+    inbox,
+    conversations: createConversationsRuntime({ lean, broadcaster, invalidation, logger, typingTtlMs: config.typingTimeoutMs }),
     access,
     invalidation,
     config,

@@ -54,6 +54,9 @@ const EnvSchema = z.object({
     .default("hestia"),
   /** How long a process's sockets count as online without a heartbeat (a process that died stops counting after it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  /** How long a typing indicator lasts unless renewed (at most 10 s). */
+  TYPING_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(6_000),
+  /** User searches per user and minute. */
 });
 
 /** The fields of a Google service-account key file that Firebase needs. */
@@ -90,6 +93,7 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   presenceTtlSeconds: number;
+  typingTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     presenceTtlSeconds: vars.PRESENCE_TTL_SECONDS,
+    typingTimeoutMs: vars.TYPING_TIMEOUT_MS,
   };
 }
 

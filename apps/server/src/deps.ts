@@ -6,7 +6,9 @@ import type { Logger } from "./logger";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
+import type { ConversationsRuntime } from "./modules/conversations/conversations.runtime";
 import type { KeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
+import type { InboxQueries } from "./modules/messages/store/inbox";
 import type { MessageStore } from "./modules/messages/store/message-store";
 import type { PresenceWrites } from "./modules/presence/presence-writes";
 import type { PushService } from "./modules/push/push.service";
@@ -24,6 +26,10 @@ export interface Deps {
   lean: LeanDb;
   /** Stores and reads every message (group commit). */
   messages: MessageStore;
+  /** The inbox's read-only queries (summaries, unread counts, receipts). */
+  inbox: InboxQueries;
+  /** Typing states, coalesced receipts and cached read-receipts settings of this process. */
+  conversations: ConversationsRuntime;
   /** The checks of every request and send (token's user, friendship, membership), cached and invalidated on change. */
   access: AccessCache;
   /** Tells every process's caches about a change. */

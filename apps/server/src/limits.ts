@@ -11,6 +11,8 @@ export const rateLimitTable = {
   sends: { env: "RATE_LIMIT_SENDS", default: "10/1s burst 40/1m", what: "messages" },
   friendRequests: { env: "RATE_LIMIT_FRIEND_REQUESTS", default: "10/1m burst 20/1h", what: "friend requests" },
   lookups: { env: "RATE_LIMIT_LOOKUPS", default: "60/1m burst 60/10m", what: "user lookups" },
+  // Enough to search as you type, too few to list every account.
+  userSearch: { env: "RATE_LIMIT_USER_SEARCH", default: "120/1m", what: "user searches" },
   reports: { env: "RATE_LIMIT_REPORTS", default: "20/1h", what: "reports" },
   exports: { env: "RATE_LIMIT_EXPORTS", default: "5/1h", what: "data exports" },
 } as const satisfies Record<string, { env: string; default: string; what: string }>;

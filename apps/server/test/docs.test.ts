@@ -93,6 +93,17 @@ describe("API documentation", () => {
         "DELETE /admin/messages/{id}",
         "GET /admin/actions",
         "GET /users/me/export",
+        "GET /conversations",
+        "GET /conversations/{id}",
+        "GET /conversations/{id}/messages",
+        "PATCH /conversations/{id}/settings",
+        "POST /conversations/{id}/read",
+        "POST /conversations/{id}/delivered",
+        "GET /conversations/{id}/receipts",
+        "GET /users/me/unread",
+        "GET /users/search",
+        "GET /users/settings",
+        "PATCH /users/settings",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
@@ -119,6 +130,11 @@ describe("API documentation", () => {
     expect(Object.keys(exported.responses)).toEqual(expect.arrayContaining(["200", "401", "429"]));
     expect(response.body.components.schemas.DataExport.properties.messages).toBeDefined();
     expect(Object.keys(paths["/reports"]!.post.responses)).toEqual(expect.arrayContaining(["201", "400", "404", "429"]));
+    expect(Object.keys(paths["/users/search"]!.get.responses)).toContain("429");
+    expect(paths["/conversations"]!.get.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual([
+      "cursor",
+      "limit",
+    ]);
   });
 
   it("/docs serves an interactive reference whose assets come from this server", async () => {

@@ -48,9 +48,16 @@ describe("push notifications through FCM", () => {
         {
           token,
           notification: { title: alice.username, body: "dinner at eight?" },
-          data: { type: "dm", conversationId: String(message.conversationId), messageId: String(message.id), senderId: String(alice.id) },
-          android: { priority: "high", notification: { tag: `conversation-${message.conversationId}` } },
-          apns: { payload: { aps: { "thread-id": `conversation-${message.conversationId}` } } },
+          data: {
+            type: "dm",
+            conversationId: String(message.conversationId),
+            messageId: String(message.id),
+            senderId: String(alice.id),
+            badge: "1",
+          },
+          // The badge: bob's unread messages across every conversation.
+          android: { priority: "high", notification: { tag: `conversation-${message.conversationId}`, notification_count: 1 } },
+          apns: { payload: { aps: { "thread-id": `conversation-${message.conversationId}`, badge: 1 } } },
         },
       ]);
     }
@@ -111,6 +118,7 @@ describe("push notifications through FCM", () => {
         messageId: String(sent.id),
         senderId: String(owner.id),
         groupId: String(group.id),
+        badge: "1",
       });
     }
   });

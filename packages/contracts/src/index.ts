@@ -1,5 +1,6 @@
 export * from "./auth";
 export * from "./common";
+export * from "./conversations";
 export * from "./e2ee";
 export * from "./endpoint";
 export * from "./errors";
@@ -12,6 +13,7 @@ export * from "./socket";
 export * from "./users";
 
 import { authContract } from "./auth";
+import { conversationsContract } from "./conversations";
 import { e2eeContract } from "./e2ee";
 import { friendsContract } from "./friends";
 import { groupsContract } from "./groups";
@@ -28,6 +30,7 @@ export const contract = {
   friends: friendsContract,
   groups: groupsContract,
   messages: messagesContract,
+  conversations: conversationsContract,
   e2ee: e2eeContract,
   blocks: blocksContract,
   reports: reportsContract,

@@ -7,6 +7,8 @@ export const MESSAGE_MAX_LENGTH = 4000;
 export const CIPHERTEXT_MAX_LENGTH = 65_536;
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
+/** Most users one message may mention. */
+export const MENTIONS_MAX = 50;
 
 /** Message text: trimmed, then 1–4000 characters of any Unicode. */
 export const ContentSchema = z
@@ -38,6 +40,8 @@ export const MessageSchema = z
     ciphertext: z.string().optional(),
     /** Set when the message was deleted for everyone: a tombstone, whose `content` is null and which has no ciphertext. */
     deletedAt: TimestampSchema.nullable().optional(),
+    /** The users the message mentions (members of its conversation), when it mentions anyone. */
+    mentions: z.array(z.number().int()).optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof MessageSchema>;
@@ -61,13 +65,23 @@ export function sendMessage<T extends z.ZodRawShape>(target: T) {
       encrypted: z.boolean().optional(),
       ciphertext: CiphertextSchema.optional(),
       idempotencyKey: IdempotencyKeySchema.optional(),
+      /** Users to mention: members of the conversation, at most 50 (plaintext messages only). */
+      mentions: z.array(IdSchema).max(MENTIONS_MAX, `at most ${MENTIONS_MAX} mentions`).optional(),
     })
     .superRefine((input, ctx) => {
-      const { content, encrypted, ciphertext } = input as { content?: string; encrypted?: boolean; ciphertext?: string };
+      const { content, encrypted, ciphertext, mentions } = input as {
+        content?: string;
+        encrypted?: boolean;
+        ciphertext?: string;
+        mentions?: number[];
+      };
       if (encrypted === true) {
         if (ciphertext === undefined)
           ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "an encrypted message needs its ciphertext" });
         if (content !== undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "an encrypted message has no content" });
+        // The server must not learn who an encrypted message is about: its mentions travel inside the ciphertext.
+        if (mentions?.length)
+          ctx.addIssue({ code: "custom", path: ["mentions"], message: "an encrypted message carries its mentions inside the ciphertext" });
       } else {
         if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });
         if (ciphertext !== undefined) ctx.addIssue({ code: "custom", path: ["encrypted"], message: "a ciphertext needs encrypted: true" });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IdSchema, TimestampSchema } from "./common";
+import { DeliveredStateSchema, ReadStateSchema, seqSchema } from "./conversations";
 import { type ErrorBody, ErrorBodySchema, ErrorCodeSchema } from "./errors";
 import { historyQuery, MessageSchema, sendMessage } from "./messages";
 import { UserStatusSchema } from "./users";
@@ -42,6 +43,35 @@ export type MessageDeleted = z.infer<typeof MessageDeletedSchema>;
 export const PresenceSchema = z.object({ userId: z.number().int(), status: UserStatusSchema });
 export type Presence = z.infer<typeof PresenceSchema>;
 
+/** `markRead` / `markDelivered`: move your cursor in a conversation (forward only, clamped to its newest message). */
+const CursorMoveSchema = z.object({ conversationId: IdSchema, seq: seqSchema() });
+
+/** `readState`: your read cursor moved (on another device, or over REST). */
+export const ReadStateEventSchema = z.object({
+  conversationId: z.number().int(),
+  readSeq: z.number().int(),
+  unreadCount: z.number().int(),
+});
+export type ReadStateEvent = z.infer<typeof ReadStateEventSchema>;
+
+/** `receipt`: how far another member has read (null: they or you turned read receipts off) and received. */
+export const ReceiptEventSchema = z.object({
+  conversationId: z.number().int(),
+  userId: z.number().int(),
+  readSeq: z.number().int().nullable(),
+  deliveredSeq: z.number().int(),
+});
+export type ReceiptEvent = z.infer<typeof ReceiptEventSchema>;
+
+/** `typing` from the server: a member started or stopped typing; a `typing: true` state ends by itself after `expiresInMs`. */
+export const TypingEventSchema = z.object({
+  conversationId: z.number().int(),
+  userId: z.number().int(),
+  typing: z.boolean(),
+  expiresInMs: z.number().int(),
+});
+export type TypingEvent = z.infer<typeof TypingEventSchema>;
+
 /** Client → server events; each accepts an acknowledgement callback as its last argument. */
 export const clientEvents = {
   joinGroup: { payload: z.object({ groupId: IdSchema }), ack: OkSchema, summary: "Receive a group's messages (members only)" },
@@ -58,6 +88,17 @@ export const clientEvents = {
     summary: "Send a message to a group",
   },
   getGroupHistory: { payload: historyQuery({ groupId: IdSchema }), ack: z.array(MessageSchema), summary: "Group history" },
+  markRead: {
+    payload: CursorMoveSchema,
+    ack: ReadStateSchema,
+    summary: "Mark a conversation read up to a seq (also delivered); your other sockets get readState, the other members receipt",
+  },
+  markDelivered: { payload: CursorMoveSchema, ack: DeliveredStateSchema, summary: "Mark a conversation's messages up to a seq delivered" },
+  typing: {
+    payload: z.object({ conversationId: IdSchema, typing: z.boolean() }),
+    ack: OkSchema,
+    summary: "Tell the other members you are typing (or stopped); not stored, at most one broadcast every 2 s",
+  },
 } satisfies Record<string, ClientEventDefinition>;
 
 /** Server → client events. */
@@ -86,6 +127,15 @@ export const serverEvents = {
     summary: "A message was deleted for everyone: it stays in history as a tombstone (to the conversation's members' devices)",
   },
   presence: { payload: PresenceSchema, summary: "A friend went online or offline or changed status" },
+  readState: {
+    payload: ReadStateEventSchema,
+    summary: "Your read cursor moved on another device (or over REST): the conversation's unread count",
+  },
+  receipt: {
+    payload: ReceiptEventSchema,
+    summary: "Another member read or received messages (bursts may be coalesced; the last state always arrives)",
+  },
+  typing: { payload: TypingEventSchema, summary: "Another member started or stopped typing" },
   error: { payload: SocketErrorEventSchema, summary: "An event without an acknowledgement callback failed" },
   shutdown: {
     payload: z.object({ reconnectAfterMs: z.number().int() }),

@@ -37,6 +37,26 @@ export const ProfilePictureUrlInputSchema = z.object({
     .nullable(),
 });
 
+export const USER_SEARCH_MAX_LIMIT = 50;
+
+/** `q`: the start of a username, 2–32 characters, any letter case. */
+export const UserSearchQuerySchema = z.object({
+  q: z.string().trim().min(2, "q must be at least 2 characters").max(32, "q must be at most 32 characters"),
+  limit: z.coerce.number().int().min(1).max(USER_SEARCH_MAX_LIMIT).default(20),
+});
+
+/** Your own settings. */
+export const UserSettingsSchema = z
+  .object({
+    /** Others see how far you have read (default true). Off: they see your `readSeq` as null, and you see theirs as null. */
+    readReceipts: z.boolean(),
+  })
+  .meta({ id: "UserSettings" });
+export type UserSettings = z.infer<typeof UserSettingsSchema>;
+
+/** A change of settings (only `true` or `false`: REST would read the string "false" as true). */
+export const UserSettingsInputSchema = z.object({ readReceipts: z.union([z.literal(true), z.literal(false)]).optional() });
+
 export const usersContract = {
   me: endpoint({
     method: "GET",
@@ -131,6 +151,41 @@ export const usersContract = {
     output: ProfileSchema,
     auth: true,
     summary: "Set your bio (at most 500 characters)",
+    tags: ["users"],
+    errors: ["VALIDATION_ERROR"],
+  }),
+  search: endpoint({
+    method: "GET",
+    path: "/users/search",
+    input: UserSearchQuerySchema,
+    output: z.array(ProfileSchema),
+    auth: true,
+    summary: "Users whose username starts with q (any letter case), in username order",
+    description:
+      "At most `limit` (default 20, max 50) profiles. Yourself, suspended accounts and users who blocked you are not listed. " +
+      "Rate limited per user (429 with Retry-After).",
+    tags: ["users"],
+    errors: ["VALIDATION_ERROR", "RATE_LIMITED"],
+  }),
+  settings: endpoint({
+    method: "GET",
+    path: "/users/settings",
+    input: EmptySchema,
+    output: UserSettingsSchema,
+    auth: true,
+    summary: "Your settings",
+    tags: ["users"],
+    errors: [],
+  }),
+  updateSettings: endpoint({
+    method: "PATCH",
+    path: "/users/settings",
+    input: UserSettingsInputSchema,
+    output: UserSettingsSchema,
+    auth: true,
+    summary: "Change your settings (readReceipts)",
+    description:
+      "With `readReceipts: false` others see your read cursor as null and get no `receipt` for your reads (delivery is still shown); you see no read receipts from others; your own unread counts keep working.",
     tags: ["users"],
     errors: ["VALIDATION_ERROR"],
   }),

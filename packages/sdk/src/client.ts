@@ -6,6 +6,7 @@ import {
   type PageQuery,
   type UserStatus,
 } from "@hestia/contracts";
+import { Conversations, type ConversationsOptions } from "./conversations/conversations";
 import { Credentials, type Tokens } from "./credentials";
 import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
 import { HestiaError } from "./errors";
@@ -40,6 +41,8 @@ export interface ClientOptions {
   realtime?: RealtimeOptions;
   /** End-to-end encryption (`client.e2ee`): where this device keeps its keys. */
   e2ee?: E2eeOptions;
+  /** Options of `client.conversations`. */
+  conversations?: ConversationsOptions;
 }
 
 /** Creates a typed Hestia client: REST methods, and `realtime` for Socket.IO. */
@@ -87,6 +90,15 @@ export function createClient(options: ClientOptions) {
     if (wasConnected) await realtime.connect().catch(() => undefined);
     return result;
   };
+
+  const conversations = new Conversations(
+    {
+      call: (endpoint, input) => call(transport, endpoint, input),
+      realtime,
+      selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
+    },
+    options.conversations,
+  );
 
   const e2ee = new E2ee(
     {
@@ -181,6 +193,12 @@ export function createClient(options: ClientOptions) {
         );
         return callWithForm(transport, users.setProfilePictureUrl, form);
       },
+      /** Users whose username starts with `q` (2+ characters, any case), in username order; at most `limit` (≤ 50). */
+      search: (q: string, limit?: number) => call(transport, users.search, { q, limit }),
+      /** Your settings (`readReceipts`). */
+      settings: () => call(transport, users.settings, {}),
+      /** Turns read receipts off (others see your read cursor as null; you see theirs as null) or on. */
+      updateSettings: (settings: { readReceipts?: boolean }) => call(transport, users.updateSettings, settings),
       /** Deletes the account for good; the client forgets its token. */
       deleteMe: async () => {
         await call(transport, users.deleteMe, {});
@@ -232,6 +250,9 @@ export function createClient(options: ClientOptions) {
 
     /** Socket.IO: live messages and presence, with reconnect and catch-up. Call `connect()` first. */
     realtime,
+
+    /** The inbox: conversations with unread counts, read and delivered cursors, receipts, typing, mute. */
+    conversations,
 
     /** End-to-end encrypted messages (MLS): call `enable()` first; needs `createClient({ e2ee: { storage } })`. */
     e2ee,

@@ -1,6 +1,7 @@
 export type {
   AuthResult,
   BlockedUser,
+  ConversationSummary,
   Credentials,
   DataExport,
   DmNotification,
@@ -16,10 +17,25 @@ export type {
   MessageDeleted,
   Presence,
   Profile,
+  ReadState,
+  ReadStateEvent,
+  Receipt,
+  ReceiptEvent,
   ReportReason,
+  TypingEvent,
+  UnreadTotal,
+  UserSettings,
   UserStatus,
 } from "@hestia/contracts";
 export { type ClientOptions, createClient, type HestiaClient } from "./client";
+export {
+  Conversations,
+  type ConversationsEvents,
+  type ConversationsOptions,
+  type InboxPage,
+} from "./conversations/conversations";
+export { TYPING_IDLE_MS, TYPING_REPEAT_MS } from "./conversations/typing";
+export { type ConversationUnread, UnreadCounter, type UnreadSnapshot } from "./conversations/unread";
 export type { Tokens } from "./credentials";
 export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "./e2ee/e2ee";
 export { type E2eeStorage, memoryStorage } from "./e2ee/storage";

@@ -44,6 +44,27 @@ describe("realtime: catching up when the server asks, and renewing the token", (
     });
   });
 
+  it("on resync, re-reads the unread totals: a conversation never seen before is counted", async () => {
+    const [dana, erin] = await Promise.all([signUp(server, "dana"), signUp(server, "erin")]);
+    await makeFriends(dana, erin);
+    await erin.client.realtime.connect();
+    await erin.client.conversations.refreshUnread();
+    expect(erin.client.conversations.unread.total).toBe(0);
+
+    const broadcaster = server.app.deps.broadcaster;
+    const deliver = broadcaster.directMessage;
+    broadcaster.directMessage = () => {};
+    try {
+      await dana.client.dms.send(erin.id, { content: "never passed on" });
+    } finally {
+      broadcaster.directMessage = deliver;
+    }
+    expect(erin.client.conversations.unread.total).toBe(0);
+    server.app.io.local.emit("resync", {});
+    await vi.waitFor(() => expect(erin.client.conversations.unread.total).toBe(1), { timeout: 10_000 });
+    erin.client.realtime.disconnect();
+  });
+
   it("connects with an expired token by renewing it first", async () => {
     const user = await signUp(server, "sleeper");
     const now = Math.floor(Date.now() / 1000);

@@ -25,6 +25,18 @@ describe("inferred types", () => {
     expectTypeOf(client.realtime.dmHistory({ otherId: 1 })).resolves.toEqualTypeOf<Message[]>();
   });
 
+  it("the inbox: summaries, cursor states and typed events", () => {
+    expectTypeOf(client.conversations.get(1)).resolves.toEqualTypeOf<import("@hestia/contracts").ConversationSummary>();
+    expectTypeOf(client.conversations.list()).resolves.toHaveProperty("nextCursor").toEqualTypeOf<string | null>();
+    expectTypeOf(client.conversations.markRead(1, 2)).resolves.toEqualTypeOf<{ readSeq: number; unreadCount: number }>();
+    expectTypeOf(client.conversations.unread.total).toBeNumber();
+    client.realtime.on("readState", (state) => expectTypeOf(state.unreadCount).toBeNumber());
+    client.realtime.on("receipt", (receipt) => expectTypeOf(receipt.readSeq).toEqualTypeOf<number | null>());
+    client.realtime.on("typing", (event) => expectTypeOf(event.expiresInMs).toBeNumber());
+    client.conversations.on("typing", (event) => expectTypeOf(event.userIds).toEqualTypeOf<number[]>());
+    expectTypeOf<{ toId: number; content: string; mentions: number[] }>().toExtend<Parameters<typeof client.realtime.sendDM>[0]>();
+  });
+
   it("rejects wrong input", () => {
     // @ts-expect-error unknown event
     client.realtime.on("newMessage", () => {});

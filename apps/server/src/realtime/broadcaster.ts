@@ -1,4 +1,7 @@
-import type { Message, MessageDeleted, Presence } from "@hestia/contracts";
+import type { Message, MessageDeleted, Presence, ReadStateEvent, ReceiptEvent, TypingEvent } from "@hestia/contracts";
+
+/** Who gets an event about a conversation: these users' devices, or the sockets in a group's room but these users'. */
+export type Audience = { userIds: number[] } | { groupId: number; exceptUserIds: number[] };
 
 /**
  * Typed fan-out used by services after a write has committed. The Socket.IO implementation lives in
@@ -25,6 +28,12 @@ export interface Broadcaster {
   disconnectSession(sessionId: number): void;
   /** Tells these users that someone's presence changed. */
   presence(toUserIds: number[], payload: Presence): void;
+  /** `readState` to every socket of a user but the one that moved the cursor (if it was a socket). */
+  readState(userId: number, payload: ReadStateEvent, exceptSocketId?: string): void;
+  /** `receipt`: how far a member read and received, to the conversation's other members. */
+  receipt(audience: Audience, payload: ReceiptEvent): void;
+  /** `typing`: a member started or stopped typing, to the conversation's other members. */
+  typing(audience: Audience, payload: TypingEvent): void;
   /** Which of these users have at least one connected socket (on any process). */
   onlineUserIds(userIds: number[]): Promise<Set<number>>;
 }

@@ -1,4 +1,4 @@
-import type { Broadcaster } from "../realtime/broadcaster";
+import type { Audience, Broadcaster } from "../realtime/broadcaster";
 import type { Link } from "../realtime/link";
 import type { DeliveryGaps } from "../realtime/resync";
 import type { HestiaServer } from "./io";
@@ -12,6 +12,13 @@ import { groupRoom, sessionRoom, userRoom } from "./rooms";
  */
 export function createSocketBroadcaster(io: HestiaServer, cluster?: { link: Link; gaps: DeliveryGaps }): Broadcaster {
   const everywhere = () => (cluster && !cluster.link.up ? io.local : io);
+  // An emit to no room at all would reach every socket: an empty audience gets nothing.
+  const to = (audience: Audience) =>
+    "userIds" in audience
+      ? audience.userIds.length
+        ? io.to(audience.userIds.map(userRoom))
+        : undefined
+      : io.to(groupRoom(audience.groupId)).except(audience.exceptUserIds.map(userRoom));
   return {
     directMessage(message) {
       cluster?.gaps.note([userRoom(message.userId), userRoom(message.recipientId)], message.conversationId);
@@ -52,6 +59,17 @@ export function createSocketBroadcaster(io: HestiaServer, cluster?: { link: Link
     },
     presence(toUserIds, payload) {
       if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("presence", payload);
+    },
+    readState(userId, payload, exceptSocketId) {
+      const room = io.to(userRoom(userId));
+      // A socket is always in the room named by its own id.
+      (exceptSocketId === undefined ? room : room.except(exceptSocketId)).emit("readState", payload);
+    },
+    receipt(audience, payload) {
+      to(audience)?.emit("receipt", payload);
+    },
+    typing(audience, payload) {
+      to(audience)?.emit("typing", payload);
     },
     async onlineUserIds(userIds) {
       if (!userIds.length) return new Set();

@@ -35,7 +35,9 @@ export async function countPresence(socket: HestiaSocket, deps: Deps): Promise<b
   if ((await counted) === "refused") return false;
   socket.on("disconnect", () => {
     inOrder(userId, async () => {
-      if (await deps.presence.disconnected(userId, socket.id)) await setPresence(deps, userId, false);
+      if (!(await deps.presence.disconnected(userId, socket.id))) return;
+      deps.conversations.offline(userId);
+      await setPresence(deps, userId, false);
     }).catch(report);
   });
   return true;

@@ -1,4 +1,6 @@
 import type { Deps } from "../deps";
+import { markDelivered, markRead } from "../modules/conversations/read-state.service";
+import { setTyping } from "../modules/conversations/typing.service";
 import { requireMember } from "../modules/groups/groups.policy";
 import { directHistory, sendDirect } from "../modules/messages/direct-messages.service";
 import { groupHistory, sendGroupMessage } from "../modules/messages/group-messages.service";
@@ -31,5 +33,10 @@ export function createHandlers(deps: Deps): SocketHandler[] {
       { serial: true, limit: "sends" },
     ),
     defineHandler(deps, "getGroupHistory", (socket, { groupId, ...page }) => groupHistory(deps, socket.data.actor, groupId, page)),
+    defineHandler(deps, "markRead", (socket, { conversationId, seq }) =>
+      markRead(deps, socket.data.actor, conversationId, seq, { socketId: socket.id }),
+    ),
+    defineHandler(deps, "markDelivered", (socket, { conversationId, seq }) => markDelivered(deps, socket.data.actor, conversationId, seq)),
+    defineHandler(deps, "typing", (socket, { conversationId, typing }) => setTyping(deps, socket.data.actor, conversationId, typing)),
   ];
 }

@@ -1,4 +1,5 @@
 import { authRouter } from "../modules/auth/auth.router";
+import { conversationsRouter } from "../modules/conversations/conversations.router";
 import { e2eeRouter } from "../modules/e2ee/e2ee.router";
 import { friendsRouter } from "../modules/friends/friends.router";
 import { groupsRouter } from "../modules/groups/groups.router";
@@ -15,6 +16,7 @@ export const appRouter = router({
   friends: friendsRouter,
   groups: groupsRouter,
   messages: messagesRouter,
+  conversations: conversationsRouter,
   e2ee: e2eeRouter,
   blocks: blocksRouter,
   reports: reportsRouter,

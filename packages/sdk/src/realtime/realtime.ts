@@ -152,6 +152,14 @@ export class Realtime {
     return this.#request("getGroupHistory", query);
   }
 
+  /**
+   * Sends one client event of the contract and resolves with its acknowledgement (HestiaError on a
+   * refusal, NETWORK_ERROR when not connected, TIMEOUT without an answer).
+   */
+  request<E extends EventName>(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
+    return this.#request(event, payload);
+  }
+
   async #open(): Promise<void> {
     this.disconnect();
     this.#since = undefined;
@@ -223,6 +231,7 @@ export class Realtime {
       );
     });
     socket.on("resync", () => {
+      this.#events.emit("resync", {});
       // The server may have failed to pass on some events (it lost its link to the other processes):
       // read every followed conversation from its last delivered message now, not at the next message.
       this.#resyncing = this.#resyncing
@@ -248,6 +257,9 @@ export class Realtime {
     socket.on("e2eeCommit", (event) => this.#events.emit("e2eeCommit", event));
     socket.on("e2eeWelcome", (event) => this.#events.emit("e2eeWelcome", event));
     socket.on("e2eeDevices", (event) => this.#events.emit("e2eeDevices", event));
+    socket.on("readState", (event) => this.#events.emit("readState", event));
+    socket.on("receipt", (event) => this.#events.emit("receipt", event));
+    socket.on("typing", (event) => this.#events.emit("typing", event));
     socket.on("session", ({ serverTime }) => {
       // Kept across automatic reconnects: conversations first seen later are read from this point.
       this.#since ??= Date.parse(serverTime) - CLOCK_SKEW_MS;

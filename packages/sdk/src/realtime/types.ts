@@ -21,12 +21,24 @@ export interface RealtimeEvents {
   disconnected: { reason: string; willReconnect: boolean };
   /** After a reconnect, every followed conversation was read up to date; `messages` were delivered from history. */
   caughtUp: { messages: number };
+  /**
+   * The server may have failed to pass on some events (it lost its link to the other processes for a
+   * while): what you show from the server should be read again. Followed conversations are caught up by the
+   * SDK itself (then `caughtUp`), and `client.conversations` re-reads the unread totals.
+   */
+  resync: Record<string, never>;
   /** An MLS commit was accepted in a conversation of yours (`client.e2ee` handles it). */
   e2eeCommit: ServerEventPayload<"e2eeCommit">;
   /** Devices of yours were added to a conversation's MLS group (`client.e2ee` handles it). */
   e2eeWelcome: ServerEventPayload<"e2eeWelcome">;
   /** A user you share a conversation with added or removed a device (`client.e2ee` handles it). */
   e2eeDevices: ServerEventPayload<"e2eeDevices">;
+  /** Your read cursor moved on another device (or over REST): the conversation's unread count. */
+  readState: ServerEventPayload<"readState">;
+  /** Another member read or received messages (`client.conversations` keeps track). */
+  receipt: ServerEventPayload<"receipt">;
+  /** Another member started or stopped typing (`client.conversations` keeps track). */
+  typing: ServerEventPayload<"typing">;
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;

@@ -125,6 +125,7 @@ export async function publishCommit(deps: Deps, actor: Actor, input: CommitReque
     throw error;
   });
 
+  await deps.inbox.startAtNewest(conversationId, changes.add);
   if (changes.add.length || changes.remove.length)
     await deps.access.changed.membership(conversationId, [...changes.add, ...changes.remove]);
   deps.broadcaster.e2eeCommit([...after], { conversationId, epoch: result.epoch });

@@ -128,6 +128,7 @@ export async function addMember(deps: Deps, actor: Actor, groupId: number, userI
   await requireAddable(deps.access, actor.id, userId);
   try {
     const row = await deps.db.membership.create({ data: { conversationId: groupId, userId, role: "MEMBER" } });
+    await deps.inbox.startAtNewest(groupId, [userId]);
     await deps.access.changed.membership(groupId, [userId]);
     return toMembership(row);
   } catch (error) {

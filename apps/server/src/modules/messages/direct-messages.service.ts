@@ -1,23 +1,28 @@
 import type { Message, SendMessage } from "@hestia/contracts";
-import { type Db, isUniqueViolation } from "@hestia/db";
+import { isUniqueViolation } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { areFriends } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
 import { messageBody } from "./message-body";
+import { checkMentions } from "./message-mentions";
 import { answer } from "./message-outcome";
 import { type ConversationRef, directKey } from "./store/message-row";
 import type { AppendOptions, HistoryOptions } from "./store/message-store";
 
 /** The direct conversation of two users, created on first use; concurrent first sends share one row. */
-async function createDirect(db: Db, a: number, b: number): Promise<ConversationRef> {
+async function createDirect(deps: Deps, a: number, b: number): Promise<ConversationRef> {
+  const { db } = deps;
   const key = directKey(a, b);
   const select = { id: true, kind: true, directKey: true } as const;
   try {
-    return await db.conversation.create({
+    const created = await db.conversation.create({
       data: { kind: "DIRECT", directKey: key, memberships: { create: [{ userId: a }, { userId: b }] } },
       select,
     });
+    // Its id may have been asked about before it existed (membership answers are cached).
+    await deps.access.changed.membership(created.id, [a, b]);
+    return created;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const raced = await db.conversation.findUnique({ where: { directKey: key }, select });
@@ -40,7 +45,7 @@ async function notFriends(deps: Deps, otherId: number): Promise<AppError> {
 export async function friendConversation(deps: Deps, actor: Actor, otherId: number): Promise<ConversationRef> {
   refuseSelf(actor, otherId);
   if (!(await areFriends(deps.access, actor.id, otherId))) throw await notFriends(deps, otherId);
-  return (await deps.access.directConversation(actor.id, otherId)) ?? (await createDirect(deps.db, actor.id, otherId));
+  return (await deps.access.directConversation(actor.id, otherId)) ?? (await createDirect(deps, actor.id, otherId));
 }
 
 /** Sends a direct message to a friend and broadcasts it once stored. */
@@ -53,12 +58,17 @@ export async function sendDirect(
 ): Promise<Message> {
   const conversation = await friendConversation(deps, actor, recipientId);
   const { body, epoch } = messageBody(conversation.id, input);
-  const outcome = await deps.messages.append({ conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch }, options);
+  const mentions = await checkMentions(deps.access, conversation.id, input.mentions);
+  const outcome = await deps.messages.append(
+    { conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions },
+    options,
+  );
   return answer(
     outcome,
     deps.announcements,
     (message) => {
       deps.broadcaster.directMessage({ ...message, recipientId });
+      deps.conversations.sent(message);
       deps.push.notify(message, { kind: "dm", recipientId });
     },
     // The other account was deleted meanwhile.

@@ -3,6 +3,7 @@ import type { Actor, Deps } from "../../deps";
 import { groupNotFound, requireMember } from "../groups/groups.policy";
 import { badCursor } from "./direct-messages.service";
 import { messageBody } from "./message-body";
+import { checkMentions } from "./message-mentions";
 import { answer } from "./message-outcome";
 import type { ConversationRef } from "./store/message-row";
 import type { AppendOptions, HistoryOptions } from "./store/message-store";
@@ -19,9 +20,10 @@ export async function sendGroupMessage(
 ): Promise<Message> {
   await requireMember(deps.access, groupId, actor.id);
   const { body, epoch } = messageBody(groupId, input);
+  const mentions = await checkMentions(deps.access, groupId, input.mentions);
   // An encrypted group takes only ciphertext, and ciphertext only of its current MLS epoch: the store checks both.
   const outcome = await deps.messages.append(
-    { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch },
+    { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions },
     options,
   );
   return answer(
@@ -29,6 +31,7 @@ export async function sendGroupMessage(
     deps.announcements,
     (message) => {
       deps.broadcaster.groupMessage({ ...message, groupId });
+      deps.conversations.sent(message);
       deps.push.notify(message, { kind: "group", groupId });
     },
     async () => groupNotFound(),

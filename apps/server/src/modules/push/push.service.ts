@@ -3,6 +3,8 @@ import type { Db } from "@hestia/db";
 import type { MulticastMessage } from "firebase-admin/messaging";
 import type { Logger } from "../../logger";
 import type { Broadcaster } from "../../realtime/broadcaster";
+import { isMuted } from "../conversations/summary";
+import type { InboxQueries } from "../messages/store/inbox";
 import type { PushSender } from "./firebase-sender";
 
 /** Where a stored message was sent: a direct conversation or a group. */
@@ -11,8 +13,9 @@ export type PushTarget = { kind: "dm"; recipientId: number } | { kind: "group"; 
 export interface PushService {
   readonly enabled: boolean;
   /**
-   * Pushes a stored message to the recipients who have no connected socket, are not do_not_disturb
-   * and have not blocked its sender. Returns at once: sending never delays or fails the message send.
+   * Pushes a stored message to the recipients who have no connected socket, are not do_not_disturb, have
+   * not blocked its sender and have not muted the conversation (unless it mentions them), each with their
+   * unread total as the badge. Returns at once: sending never delays or fails the message send.
    */
   notify(message: Message, target: PushTarget): void;
   /** Resolves once every notification started so far has been handled. */
@@ -38,8 +41,11 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** The notification for one message: title, body and the data an app needs to open the conversation. */
-export function buildNotification(message: Message, target: PushTarget, groupName: string | undefined) {
+/**
+ * The notification for one message: title, body, the data an app needs to open the conversation and,
+ * when known, the recipient's unread total as the badge.
+ */
+export function buildNotification(message: Message, target: PushTarget, groupName: string | undefined, badge?: number) {
   const body = message.encrypted || message.content === null ? "New encrypted message" : truncate(message.content, BODY_MAX_LENGTH);
   const title = target.kind === "group" ? `${message.username} in ${groupName ?? "a group"}` : message.username;
   const data: Record<string, string> = {
@@ -49,16 +55,40 @@ export function buildNotification(message: Message, target: PushTarget, groupNam
     senderId: String(message.userId),
   };
   if (target.kind === "group") data.groupId = String(target.groupId);
+  const tag = `conversation-${message.conversationId}`;
+  if (badge === undefined) {
+    return {
+      notification: { title, body },
+      data,
+      android: { priority: "high" as const, notification: { tag } },
+      apns: { payload: { aps: { threadId: tag } } },
+    } satisfies Omit<MulticastMessage, "tokens">;
+  }
   return {
     notification: { title, body },
-    data,
-    android: { priority: "high" as const, notification: { tag: `conversation-${message.conversationId}` } },
-    apns: { payload: { aps: { threadId: `conversation-${message.conversationId}` } } },
+    data: { ...data, badge: String(badge) },
+    android: { priority: "high" as const, notification: { tag, notificationCount: badge } },
+    apns: { payload: { aps: { threadId: tag, badge } } },
   } satisfies Omit<MulticastMessage, "tokens">;
 }
 
-export function createPushService(deps: { db: Db; logger: Logger; broadcaster: Broadcaster }, sender: PushSender | undefined): PushService {
-  const { db, logger, broadcaster } = deps;
+/** Which of these recipients a message may be pushed to: not those who muted the conversation, unless it mentions them. */
+export function unmutedOrMentioned(
+  memberships: { userId: number; muted: boolean; mutedUntil: Date | null }[],
+  mentions: number[] | undefined,
+  now: number,
+): number[] {
+  const mentioned = new Set(mentions ?? []);
+  return memberships
+    .filter((m) => mentioned.has(m.userId) || !isMuted(m.muted, m.mutedUntil?.toISOString() ?? null, now))
+    .map((m) => m.userId);
+}
+
+export function createPushService(
+  deps: { db: Db; logger: Logger; broadcaster: Broadcaster; inbox: InboxQueries },
+  sender: PushSender | undefined,
+): PushService {
+  const { db, logger, broadcaster, inbox } = deps;
   const inFlight = new Set<Promise<void>>();
 
   async function recipientsOf(message: Message, target: PushTarget): Promise<{ userIds: number[]; groupName?: string }> {
@@ -77,14 +107,37 @@ export function createPushService(deps: { db: Db; logger: Logger; broadcaster: B
     const online = await broadcaster.onlineUserIds(userIds);
     const offline = userIds.filter((id) => !online.has(id));
     if (!offline.length) return;
+    const memberships = await db.membership.findMany({
+      where: { conversationId: message.conversationId, userId: { in: offline } },
+      select: { userId: true, muted: true, mutedUntil: true },
+    });
+    const wanted = unmutedOrMentioned(memberships, message.mentions, Date.now());
+    if (!wanted.length) return;
     const rows = await db.pushToken.findMany({
       // Nobody is pushed a message from someone they blocked (a group they share, a DM that raced the block).
-      where: { userId: { in: offline }, user: { status: { not: "do_not_disturb" }, blocksMade: { none: { blockedId: message.userId } } } },
-      select: { token: true },
+      where: { userId: { in: wanted }, user: { status: { not: "do_not_disturb" }, blocksMade: { none: { blockedId: message.userId } } } },
+      select: { token: true, userId: true },
     });
-    const tokens = rows.map((row) => row.token);
-    if (!tokens.length) return;
-    const notification = buildNotification(message, target, groupName);
+    if (!rows.length) return;
+    const totals = await inbox.totals([...new Set(rows.map((row) => row.userId))]);
+    // One multicast per badge value: recipients with the same unread total share it.
+    const byBadge = new Map<number, string[]>();
+    for (const { token, userId } of rows) {
+      const badge = totals.get(userId)?.unreadCount ?? 0;
+      byBadge.set(badge, [...(byBadge.get(badge) ?? []), token]);
+    }
+    const dead: string[] = [];
+    for (const [badge, tokens] of byBadge)
+      dead.push(...(await sendTo(message, buildNotification(message, target, groupName, badge), tokens)));
+    if (dead.length) {
+      await db.pushToken.deleteMany({ where: { token: { in: dead } } });
+      logger.info({ count: dead.length }, "deleted push tokens that FCM no longer accepts");
+    }
+  }
+
+  /** Sends one notification to these tokens, in batches; answers the tokens FCM will never accept again. */
+  async function sendTo(message: Message, notification: ReturnType<typeof buildNotification>, tokens: string[]): Promise<string[]> {
+    if (!sender) return [];
     const dead: string[] = [];
     for (let start = 0; start < tokens.length; start += BATCH_SIZE) {
       const batch = tokens.slice(start, start + BATCH_SIZE);
@@ -99,10 +152,7 @@ export function createPushService(deps: { db: Db; logger: Logger; broadcaster: B
       }
       if (reasons.length) logger.warn({ messageId: message.id, reasons }, "some push notifications failed");
     }
-    if (dead.length) {
-      await db.pushToken.deleteMany({ where: { token: { in: dead } } });
-      logger.info({ count: dead.length }, "deleted push tokens that FCM no longer accepts");
-    }
+    return dead;
   }
 
   return {

@@ -1,5 +1,7 @@
 import { usersContract } from "@hestia/contracts";
 import { fromContract } from "../../trpc/from-contract";
+import { getUserSettings, updateUserSettings } from "../conversations/settings.service";
+import { searchUsers } from "./search.service";
 import * as users from "./users.service";
 
 export const usersRouter = {
@@ -16,4 +18,9 @@ export const usersRouter = {
   setFcmToken: fromContract(usersContract.setFcmToken, ({ ctx, input }) => users.addPushToken(ctx.deps, ctx.actor, input.token)),
   removeFcmToken: fromContract(usersContract.removeFcmToken, ({ ctx, input }) => users.removePushToken(ctx.deps, ctx.actor, input.token)),
   setBio: fromContract(usersContract.setBio, ({ ctx, input }) => users.setBio(ctx.deps, ctx.actor, ctx.request, input.bio)),
+  search: fromContract(usersContract.search, ({ ctx, input }) => searchUsers(ctx.deps, ctx.actor, ctx.request, input), {
+    limit: "userSearch",
+  }),
+  settings: fromContract(usersContract.settings, ({ ctx }) => getUserSettings(ctx.deps, ctx.actor)),
+  updateSettings: fromContract(usersContract.updateSettings, ({ ctx, input }) => updateUserSettings(ctx.deps, ctx.actor, input)),
 };

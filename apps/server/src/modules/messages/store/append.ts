@@ -9,6 +9,8 @@ export interface Append {
   idempotencyKey?: string;
   /** For an end-to-end encrypted message: the MLS epoch its ciphertext was made in, which must still be the conversation's. */
   epoch?: number;
+  /** Members the message mentions (checked and deduplicated by the caller). */
+  mentions?: number[];
 }
 
 /**
@@ -67,5 +69,7 @@ export function storedMessage(input: Append, id: number, seq: number, createdAt:
     deletedAt: null,
     username: sender.username,
   };
-  return { status: "stored", message: toMessage(row, conversation) };
+  const message = toMessage(row, conversation);
+  if (input.mentions?.length) message.mentions = input.mentions;
+  return { status: "stored", message };
 }

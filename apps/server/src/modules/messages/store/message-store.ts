@@ -3,6 +3,9 @@ import type { LeanDb } from "@hestia/db";
 import { createGroupCommit, type Settled } from "../group-commit";
 import type { Append, AppendOutcome, HistoryOptions } from "./append";
 import { MESSAGE_COLUMNS } from "./append";
+import type { Write, WriteOutcome } from "./batch";
+import type { CursorMove, CursorOutcome } from "./cursor";
+import { attachMentions } from "./mentions";
 import { type ConversationRef, type MessageRow, toMessage } from "./message-row";
 import { writeMariaDbBatch } from "./write-mariadb";
 import { writeSqliteBatch } from "./write-sqlite";
@@ -13,6 +16,8 @@ export interface MessageStore {
    * in one transaction per event-loop turn (group commit); each resolves after that commit.
    */
   append(input: Append, options?: AppendOptions): Promise<AppendOutcome>;
+  /** Moves a member's read or delivered cursor, in the same group commit as the appends. */
+  moveCursor(move: CursorMove): Promise<CursorOutcome>;
   /** One page of a conversation's history, oldest first; `undefined` when the cursor is not a message of it. */
   history(conversation: ConversationRef, options: HistoryOptions): Promise<Message[] | undefined>;
   /** Waits for appends under way. */
@@ -20,13 +25,14 @@ export interface MessageStore {
 }
 
 export type { Append, AppendOutcome, HistoryOptions } from "./append";
+export type { CursorMove, CursorOutcome } from "./cursor";
 
 export interface AppendOptions {
   /** Called once the message holds its place in the order of writes, before it is written. */
   onQueued?: () => void;
 }
 
-export type BatchWriter = (items: Append[]) => Promise<Settled<AppendOutcome>[]>;
+export type BatchWriter = (items: Write[]) => Promise<Settled<WriteOutcome>[]>;
 
 export interface MessageStoreOptions {
   /** Told the size of every batch written (metrics). */
@@ -39,7 +45,16 @@ export function createMessageStore(lean: LeanDb, options: MessageStoreOptions = 
     lean.flavour === "sqlite" ? (items) => writeSqliteBatch(lean, items) : (items) => writeMariaDbBatch(lean, items);
   const commits = createGroupCommit(write, { onBatch: options.onBatch });
   return {
-    append: (input, options) => commits.push(input, options?.onQueued),
+    async append(input, options) {
+      const written = await commits.push({ type: "append", append: input }, options?.onQueued);
+      if (written.type !== "append") throw new Error("an append was answered as a cursor move");
+      return written.outcome;
+    },
+    async moveCursor(move) {
+      const written = await commits.push({ type: "cursor", move });
+      if (written.type !== "cursor") throw new Error("a cursor move was answered as an append");
+      return written.outcome;
+    },
     drain: () => commits.drain(),
     async history(conversation, options) {
       const limit = options.limit ?? HISTORY_DEFAULT_LIMIT;
@@ -63,7 +78,11 @@ export function createMessageStore(lean: LeanDb, options: MessageStoreOptions = 
         params,
       );
       if (newestFirst) rows.reverse();
-      return rows.map((row) => toMessage(row, conversation));
+      return attachMentions(
+        lean,
+        conversation.id,
+        rows.map((row) => toMessage(row, conversation)),
+      );
     },
   };
 }
