@@ -1,80 +1,65 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeFcm, startFakeFcm } from "./fake-fcm";
-import { api, befriend, connect, emitAck, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { api, befriend, connect, emitAck, registerUser, type TestUser } from "./helpers";
+import { serverWithFakeFcm } from "./push-setup";
 
-let fcm: FakeFcm;
-let server: TestServer;
-beforeAll(async () => {
-  fcm = await startFakeFcm();
-  server = await startServer(
-    { FIREBASE_SERVICE_ACCOUNT: fcm.serviceAccount },
-    { firebase: { httpAgent: fcm.agent, credential: fcm.credential } },
-  );
-});
-afterAll(async () => {
-  await server.close();
-  await fcm.close();
-});
-beforeEach(() => {
-  fcm.behave(() => "ok");
-});
+const push = serverWithFakeFcm();
 
 const block = (by: TestUser, whom: TestUser | number) =>
-  api(server, "POST", `/users/${typeof whom === "number" ? whom : whom.id}/block`, { token: by.token });
-const unblock = (by: TestUser, whom: TestUser) => api(server, "DELETE", `/users/${whom.id}/block`, { token: by.token });
+  api(push.server, "POST", `/users/${typeof whom === "number" ? whom : whom.id}/block`, { token: by.token });
+const unblock = (by: TestUser, whom: TestUser) => api(push.server, "DELETE", `/users/${whom.id}/block`, { token: by.token });
 const ids = (response: { body: { id: number }[] }) => response.body.map((user) => user.id);
 const dm = (from: TestUser, to: TestUser, content: string) =>
-  api(server, "POST", `/messages/direct/${to.id}`, { token: from.token, body: { content } });
+  api(push.server, "POST", `/messages/direct/${to.id}`, { token: from.token, body: { content } });
 
 describe("blocking", () => {
   it("ends the friendship, and pending requests in either direction", async () => {
     const [alice, friend, asker, asked] = await Promise.all([
-      registerUser(server),
-      registerUser(server),
-      registerUser(server),
-      registerUser(server),
+      registerUser(push.server),
+      registerUser(push.server),
+      registerUser(push.server),
+      registerUser(push.server),
     ]);
-    await befriend(server, alice, friend);
-    expect((await api(server, "POST", `/friends/request/${alice.id}`, { token: asker.token })).status).toBe(200);
-    expect((await api(server, "POST", `/friends/request/${asked.id}`, { token: alice.token })).status).toBe(200);
+    await befriend(push.server, alice, friend);
+    expect((await api(push.server, "POST", `/friends/request/${alice.id}`, { token: asker.token })).status).toBe(200);
+    expect((await api(push.server, "POST", `/friends/request/${asked.id}`, { token: alice.token })).status).toBe(200);
 
     for (const user of [friend, asker, asked]) expect((await block(alice, user)).body).toEqual({ success: true });
 
-    expect(ids(await api(server, "GET", "/friends", { token: alice.token }))).toEqual([]);
-    expect(ids(await api(server, "GET", "/friends", { token: friend.token }))).toEqual([]);
-    expect(ids(await api(server, "GET", "/friends/requests", { token: alice.token }))).toEqual([]);
-    expect(ids(await api(server, "GET", "/friends/requests/outgoing", { token: asker.token }))).toEqual([]);
-    expect(ids(await api(server, "GET", "/friends/requests/outgoing", { token: alice.token }))).toEqual([]);
-    expect(ids(await api(server, "GET", "/friends/requests", { token: asked.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends", { token: alice.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends", { token: friend.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends/requests", { token: alice.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends/requests/outgoing", { token: asker.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends/requests/outgoing", { token: alice.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends/requests", { token: asked.token }))).toEqual([]);
   });
 
   it("refuses friend requests both ways while it stands (403); unblocking does not restore the friendship", async () => {
-    const [alice, bob] = await Promise.all([registerUser(server), registerUser(server)]);
-    await befriend(server, alice, bob);
+    const [alice, bob] = await Promise.all([registerUser(push.server), registerUser(push.server)]);
+    await befriend(push.server, alice, bob);
     await block(alice, bob);
 
-    const fromBlocked = await api(server, "POST", `/friends/request/${alice.id}`, { token: bob.token });
+    const fromBlocked = await api(push.server, "POST", `/friends/request/${alice.id}`, { token: bob.token });
     expect(fromBlocked.status).toBe(403);
     expect(fromBlocked.body).toEqual({ error: expect.any(String), code: "FORBIDDEN" });
     expect(fromBlocked.body.error).not.toMatch(/block/i);
-    const fromBlocker = await api(server, "POST", `/friends/request/${bob.id}`, { token: alice.token });
+    const fromBlocker = await api(push.server, "POST", `/friends/request/${bob.id}`, { token: alice.token });
     expect(fromBlocker.status).toBe(403);
     expect(fromBlocker.body.error).toMatch(/unblock/);
     // The refused requests left nothing behind.
-    expect(ids(await api(server, "GET", "/friends/requests", { token: alice.token }))).toEqual([]);
-    expect(ids(await api(server, "GET", "/friends/requests", { token: bob.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends/requests", { token: alice.token }))).toEqual([]);
+    expect(ids(await api(push.server, "GET", "/friends/requests", { token: bob.token }))).toEqual([]);
 
     expect((await unblock(alice, bob)).body).toEqual({ success: true });
-    expect(ids(await api(server, "GET", "/friends", { token: alice.token }))).toEqual([]);
-    expect((await api(server, "POST", `/friends/request/${alice.id}`, { token: bob.token })).status).toBe(200);
-    expect((await api(server, "POST", `/friends/accept/${bob.id}`, { token: alice.token })).status).toBe(200);
-    expect(ids(await api(server, "GET", "/friends", { token: alice.token }))).toEqual([bob.id]);
+    expect(ids(await api(push.server, "GET", "/friends", { token: alice.token }))).toEqual([]);
+    expect((await api(push.server, "POST", `/friends/request/${alice.id}`, { token: bob.token })).status).toBe(200);
+    expect((await api(push.server, "POST", `/friends/accept/${bob.id}`, { token: alice.token })).status).toBe(200);
+    expect(ids(await api(push.server, "GET", "/friends", { token: alice.token }))).toEqual([bob.id]);
   });
 
   it("refuses the blocked user's DMs, over REST and sockets, with the same answer as for any non-friend", async () => {
-    const [alice, bob, stranger] = await Promise.all([registerUser(server), registerUser(server), registerUser(server)]);
-    await befriend(server, alice, bob);
-    const bobSocket = await connect(server, bob.token);
+    const [alice, bob, stranger] = await Promise.all([registerUser(push.server), registerUser(push.server), registerUser(push.server)]);
+    await befriend(push.server, alice, bob);
+    const bobSocket = await connect(push.server, bob.token);
     try {
       expect(await emitAck(bobSocket, "sendDM", { toId: alice.id, content: "before" })).toMatchObject({ content: "before" });
       expect((await dm(bob, alice, "before, over REST")).status).toBe(201);
@@ -85,7 +70,7 @@ describe("blocking", () => {
       const refused = await dm(bob, alice, "after");
       expect(refused.status).toBe(403);
       expect(refused.body).toEqual(nonFriend.body);
-      const strangerSocket = await connect(server, stranger.token);
+      const strangerSocket = await connect(push.server, stranger.token);
       const strangerAck = await emitAck(strangerSocket, "sendDM", { toId: alice.id, content: "hello?" });
       strangerSocket.close();
       expect(strangerAck).toEqual({ error: expect.any(String), code: "FORBIDDEN" });
@@ -93,7 +78,7 @@ describe("blocking", () => {
       // And the other way round: the one who blocked cannot write either, as with anyone who is not a friend.
       expect((await dm(alice, bob, "hi")).status).toBe(403);
       // What was said before the block stays in the history of both.
-      const history = await api(server, "GET", `/messages/direct/${bob.id}`, { token: alice.token });
+      const history = await api(push.server, "GET", `/messages/direct/${bob.id}`, { token: alice.token });
       expect(history.body.map((message: { content: string }) => message.content)).toEqual(["before", "before, over REST"]);
     } finally {
       bobSocket.close();
@@ -101,26 +86,28 @@ describe("blocking", () => {
   });
 
   it("sends the one who blocked no push for the blocked user's messages in a shared group", async () => {
-    const [alice, bob, carol] = await Promise.all([registerUser(server), registerUser(server), registerUser(server)]);
-    await befriend(server, alice, bob);
-    await befriend(server, alice, carol);
-    const group = await api(server, "POST", "/groups", { token: alice.token, body: { name: "Shared" } });
+    const [alice, bob, carol] = await Promise.all([registerUser(push.server), registerUser(push.server), registerUser(push.server)]);
+    await befriend(push.server, alice, bob);
+    await befriend(push.server, alice, carol);
+    const group = await api(push.server, "POST", "/groups", { token: alice.token, body: { name: "Shared" } });
     for (const member of [bob, carol]) {
-      expect((await api(server, "POST", `/groups/${group.body.id}/members/${member.id}`, { token: alice.token })).status).toBe(200);
+      expect((await api(push.server, "POST", `/groups/${group.body.id}/members/${member.id}`, { token: alice.token })).status).toBe(200);
     }
     await block(alice, bob);
     for (const [user, token] of [
       [alice, "alice-blocker-phone"],
       [carol, "carol-bystander-phone"],
     ] as const) {
-      expect((await api(server, "PATCH", "/users/fcm-token", { token: user.token, body: { token } })).status).toBe(200);
+      expect((await api(push.server, "PATCH", "/users/fcm-token", { token: user.token, body: { token } })).status).toBe(200);
     }
     const send = async (from: TestUser, content: string) => {
-      expect((await api(server, "POST", `/groups/${group.body.id}/messages`, { token: from.token, body: { content } })).status).toBe(201);
-      await server.app.deps.push.idle();
+      expect((await api(push.server, "POST", `/groups/${group.body.id}/messages`, { token: from.token, body: { content } })).status).toBe(
+        201,
+      );
+      await push.server.app.deps.push.idle();
     };
     const pushed = (token: string) =>
-      fcm
+      push.fcm
         .sends()
         .filter((message) => message.token === token)
         .map((message) => message.notification?.body);
@@ -132,31 +119,31 @@ describe("blocking", () => {
   });
 
   it("is refused for yourself (400) and unknown users (404), and repeats change nothing", async () => {
-    const [alice, bob] = await Promise.all([registerUser(server), registerUser(server)]);
+    const [alice, bob] = await Promise.all([registerUser(push.server), registerUser(push.server)]);
     const self = await block(alice, alice);
     expect(self.status).toBe(400);
     expect(self.body.code).toBe("BAD_REQUEST");
-    expect((await api(server, "DELETE", `/users/${alice.id}/block`, { token: alice.token })).status).toBe(400);
+    expect((await api(push.server, "DELETE", `/users/${alice.id}/block`, { token: alice.token })).status).toBe(400);
     const unknown = await block(alice, 2_000_000_000);
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe("NOT_FOUND");
-    expect((await api(server, "DELETE", "/users/2000000000/block", { token: alice.token })).status).toBe(404);
+    expect((await api(push.server, "DELETE", "/users/2000000000/block", { token: alice.token })).status).toBe(404);
     expect((await block(alice, bob)).status).toBe(200);
     expect((await block(alice, bob)).status).toBe(200);
-    expect(ids({ body: (await api(server, "GET", "/users/blocked", { token: alice.token })).body.items })).toEqual([bob.id]);
+    expect(ids({ body: (await api(push.server, "GET", "/users/blocked", { token: alice.token })).body.items })).toEqual([bob.id]);
     expect((await unblock(alice, bob)).status).toBe(200);
     expect((await unblock(alice, bob)).status).toBe(200);
-    expect((await api(server, "GET", "/users/blocked", { token: alice.token })).body).toEqual({ items: [], nextCursor: null });
-    expect((await api(server, "POST", `/users/${bob.id}/block`)).status).toBe(401);
+    expect((await api(push.server, "GET", "/users/blocked", { token: alice.token })).body).toEqual({ items: [], nextCursor: null });
+    expect((await api(push.server, "POST", `/users/${bob.id}/block`)).status).toBe(401);
   });
 
   it("lists blocked users most recent first, a page at a time; only your own", async () => {
-    const alice = await registerUser(server);
-    const others = await Promise.all([registerUser(server), registerUser(server), registerUser(server)]);
+    const alice = await registerUser(push.server);
+    const others = await Promise.all([registerUser(push.server), registerUser(push.server), registerUser(push.server)]);
     for (const other of others) expect((await block(alice, other)).status).toBe(200);
-    expect((await api(server, "GET", "/users/blocked", { token: others[0]!.token })).body.items).toEqual([]);
+    expect((await api(push.server, "GET", "/users/blocked", { token: others[0]!.token })).body.items).toEqual([]);
 
-    const first = await api(server, "GET", "/users/blocked?limit=2", { token: alice.token });
+    const first = await api(push.server, "GET", "/users/blocked?limit=2", { token: alice.token });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.items[0]).toEqual({
@@ -169,14 +156,14 @@ describe("blocking", () => {
       blockedAt: expect.any(String),
     });
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await api(server, "GET", `/users/blocked?limit=2&cursor=${first.body.nextCursor}`, { token: alice.token });
+    const second = await api(push.server, "GET", `/users/blocked?limit=2&cursor=${first.body.nextCursor}`, { token: alice.token });
     expect(second.body.nextCursor).toBeNull();
     const listed = [...first.body.items, ...second.body.items];
     expect(listed.map((user: { id: number }) => user.id).sort()).toEqual(others.map((user) => user.id).sort());
     const times = listed.map((user: { blockedAt: string }) => user.blockedAt);
     expect(times).toEqual([...times].sort().reverse());
 
-    const bad = await api(server, "GET", "/users/blocked?cursor=garbage", { token: alice.token });
+    const bad = await api(push.server, "GET", "/users/blocked?cursor=garbage", { token: alice.token });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe("BAD_REQUEST");
   });
