@@ -54,6 +54,10 @@ const EnvSchema = z.object({
     .default("hestia"),
   /** How long a process's sockets count as online without a heartbeat (a process that died stops counting after it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  /** Prometheus metrics at /metrics. Unset: on, except in production. */
+  METRICS_ENABLED: z.enum(["true", "false"]).optional(),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /** The fields of a Google service-account key file that Firebase needs. */
@@ -90,6 +94,8 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   presenceTtlSeconds: number;
+  /** Prometheus metrics at /metrics (METRICS_ENABLED), protected by METRICS_TOKEN when set. */
+  metrics: { enabled: boolean; token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -149,6 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     presenceTtlSeconds: vars.PRESENCE_TTL_SECONDS,
+    metrics: {
+      enabled: vars.METRICS_ENABLED === undefined ? vars.NODE_ENV !== "production" : vars.METRICS_ENABLED === "true",
+      token: vars.METRICS_TOKEN,
+    },
   };
 }
 

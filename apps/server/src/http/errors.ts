@@ -23,6 +23,7 @@ function fromExpressError(error: unknown): AppError {
 export function errorHandler(deps: Deps): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = fromExpressError(error);
+    deps.metrics.error("http", appError.code);
     if (isInternal(appError)) deps.logger.error({ err: error, path: req.path }, "request failed");
     if (res.headersSent) {
       res.end();

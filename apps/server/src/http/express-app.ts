@@ -11,6 +11,7 @@ import { jsonBody, queryDepthGuard } from "./body-guard";
 import { contextFromRequest } from "./context";
 import { docsRouter } from "./docs";
 import { errorHandler, notFound } from "./errors";
+import { metricsRoute } from "./metrics-route";
 import { buildOpenApiDocument } from "./openapi";
 import { restHandler } from "./rest";
 
@@ -40,6 +41,7 @@ export function createExpressApp(deps: Deps): Express {
     res.json(openApiDocument);
   });
   app.use(docsRouter());
+  app.use(metricsRoute(deps));
   app.use(avatarRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(

@@ -66,6 +66,7 @@ export function defineHandler<E extends keyof ClientEvents>(
 ): SocketHandler {
   const schema = clientEvents[event].payload as z.ZodType;
   const { limit } = options;
+  const measure = deps.metrics.socketEvent(event);
   const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined, context: HandlerContext, admitted?: Admission) => {
     const started = performance.now();
     try {
@@ -76,10 +77,13 @@ export function defineHandler<E extends keyof ClientEvents>(
       if (!parsed.success) throw validationError(parsed.error.issues);
       const result = await handler(socket, parsed.data as z.output<ClientEvents[E]["payload"]>, context);
       ack?.(result);
+      measure("ok", (performance.now() - started) / 1000);
       // The event's name and outcome only: payloads may carry message content.
       deps.logger.debug({ event, socket: socket.id, ms: Math.round(performance.now() - started) }, "socket event");
     } catch (error) {
       const appError = toAppError(error);
+      measure(appError.code, (performance.now() - started) / 1000);
+      deps.metrics.error("socket", appError.code);
       deps.logger.debug({ event, socket: socket.id, code: appError.code }, "socket event failed");
       if (isInternal(appError)) deps.logger.error({ err: error, event }, "socket event failed");
       if (ack) ack(appError.toBody());
