@@ -7,6 +7,7 @@ import { avatarRoutes } from "../modules/avatars/avatars.http";
 import { exportRoutes } from "../modules/moderation/export.http";
 import { appRouter } from "../trpc/app-router";
 import { logIfInternal } from "../trpc/init";
+import { asyncApiRoute } from "./asyncapi";
 import { jsonBody, queryDepthGuard } from "./body-guard";
 import { contextFromRequest } from "./context";
 import { docsRouter } from "./docs";
@@ -40,6 +41,7 @@ export function createExpressApp(deps: Deps): Express {
     openApiDocument ??= buildOpenApiDocument(config.publicUrl ?? "/", API_VERSION);
     res.json(openApiDocument);
   });
+  app.use(asyncApiRoute(config.publicUrl, API_VERSION));
   app.use(docsRouter());
   app.use(metricsRoute(deps));
   app.use(avatarRoutes(deps));
