@@ -14,6 +14,7 @@ import { docsRouter } from "./docs";
 import { errorHandler, notFound } from "./errors";
 import { metricsRoute } from "./metrics-route";
 import { buildOpenApiDocument } from "./openapi";
+import { requestId, requestLogger } from "./request-id";
 import { restHandler } from "./rest";
 
 export const API_VERSION = "0.1.0";
@@ -23,6 +24,7 @@ export function createExpressApp(deps: Deps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
+  app.use(requestId);
   app.use(
     helmet({
       crossOriginResourcePolicy: { policy: "cross-origin" },
@@ -31,7 +33,7 @@ export function createExpressApp(deps: Deps): Express {
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     }),
   );
-  app.use(cors({ origin: config.corsOrigins === "*" ? "*" : config.corsOrigins, exposedHeaders: ["Retry-After"] }));
+  app.use(cors({ origin: config.corsOrigins === "*" ? "*" : config.corsOrigins, exposedHeaders: ["Retry-After", "X-Request-Id"] }));
   app.use(logRequests(deps));
   app.use(queryDepthGuard);
   app.use(jsonBody(config.bodyLimit));
@@ -51,7 +53,7 @@ export function createExpressApp(deps: Deps): Express {
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => contextFromRequest(deps, req),
-      onError: ({ error, path }) => logIfInternal(deps, error, path),
+      onError: ({ error, path, ctx }) => logIfInternal(ctx?.deps ?? deps, error, path),
     }),
   );
   app.use(restHandler(deps));
@@ -69,7 +71,10 @@ function logRequests({ logger }: Deps): RequestHandler {
     if (!logger.isLevelEnabled("debug")) return next();
     const started = performance.now();
     res.on("finish", () => {
-      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+      requestLogger(logger, res).debug(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        "request",
+      );
     });
     next();
   };
