@@ -29,7 +29,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Owned by root, read-only for the server; only /data is writable.
 COPY --from=build /app ./
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data/uploads && chown -R node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 4000
