@@ -58,7 +58,7 @@ function startBuilt(appDir, dataDir) {
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    exited.then(({ code, signal }) => reject(new Error(`the built server exited (${code ?? signal}) before listening:\n${output}`)));
+    void exited.then(({ code, signal }) => reject(new Error(`the built server exited (${code ?? signal}) before listening:\n${output}`)));
   });
   return { child, listening, exited, output: () => output };
 }

@@ -33,7 +33,8 @@ describe("compose.yaml", () => {
     for (const name of ["server-1", "server-2", "lb", "mariadb", "redis", "minio"]) {
       expect(services[name]?.healthcheck?.test.length, name).toBeGreaterThan(0);
     }
-    expect(services.lb?.ports).toEqual(["${HESTIA_PORT:-4000}:80"]);
+    const published = "$" + "{HESTIA_PORT:-4000}:80";
+    expect(services.lb?.ports).toEqual([published]);
     for (const name of ["server-1", "server-2"]) {
       const server = services[name]!;
       expect(server.build).toBe(".");
