@@ -18,8 +18,8 @@ export const requestId: RequestHandler = (req, res, next) => {
 /** The logger of one request: every line it writes carries the request's id. Made once per request, when first needed. */
 export function requestLogger(logger: Logger, res: Response | undefined): Logger {
   if (!res) return logger;
-  const locals = res.locals as { requestId?: string; log?: Logger };
-  if (!locals.requestId) return logger;
+  const locals = res.locals as { requestId?: string; log?: Logger } | undefined;
+  if (!locals?.requestId) return logger;
   locals.log ??= logger.child({ reqId: locals.requestId });
   return locals.log;
 }
