@@ -62,7 +62,7 @@ export function createMetrics(): Metrics {
   });
   const socketEvents = new Histogram({
     name: "hestia_socket_event_duration_seconds",
-    help: "Time from a client event's arrival to its answer, by event and outcome (ok or error code)",
+    help: "Time a client event took in its handler (from the start of its handling to its answer), by event and outcome (ok or error code)",
     labelNames: ["event", "code"],
     buckets: LATENCY_BUCKETS,
     registers,
