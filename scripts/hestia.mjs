@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { BUILT_CONDITION, ensureBuilt, serverArgs, serverDir } from "./lib/build.mjs";
 import { PNPM, pnpm, root, run, runOrExit } from "./lib/pnpm.mjs";
 
 const task = process.argv[2] ?? "start";
@@ -95,9 +96,16 @@ ensureGenerated();
 switch (task) {
   case "setup":
     break;
-  case "start":
+  case "start": {
+    // Compiled JavaScript (built here when missing or stale); `npm run dev` runs the sources with tsx.
+    const status = ensureBuilt(log);
+    if (status !== 0) process.exit(status);
     log("starting the server");
-    runForwardingSignals(bin("apps/server", "tsx"), ["src/main.ts", ...taskArgs], join(root, "apps/server"));
+    runForwardingSignals(process.execPath, serverArgs(taskArgs), serverDir);
+    break;
+  }
+  case "build":
+    process.exitCode = ensureBuilt(log);
     break;
   case "test":
     process.exitCode = run(bin(".", "vitest"), ["run", "--coverage", ...taskArgs]);
@@ -121,12 +129,13 @@ switch (task) {
     break;
   case "admin":
     // npm run admin -- grant <username> | revoke <username> | list: server admins, on the configured database.
-    process.exitCode = run(bin("apps/server", "tsx"), [join(root, "apps/server/src/modules/moderation/admin-cli.ts"), ...taskArgs]);
+    process.exitCode =
+      ensureBuilt(log) || run(process.execPath, [`--conditions=${BUILT_CONDITION}`, join(serverDir, "dist/admin-cli.js"), ...taskArgs]);
     break;
   case "check-packages":
     process.exitCode = run(process.execPath, [join(root, "scripts/check-packages.mjs"), ...taskArgs]);
     break;
   default:
-    console.error(`unknown task "${task}" (expected start, test, setup, admin, example, bench, cluster or check-packages)`);
+    console.error(`unknown task "${task}" (expected start, build, test, setup, admin, example, bench, cluster or check-packages)`);
     process.exitCode = 2;
 }

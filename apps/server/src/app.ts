@@ -8,6 +8,8 @@ import type { Config } from "./config";
 import type { Deps } from "./deps";
 import { createExpressApp } from "./http/express-app";
 import { createLogger, type Logger } from "./logger";
+import { countDeliveries, countRefusals, countSends } from "./metrics/instrument";
+import { createMetrics, disabledMetrics } from "./metrics/metrics";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
@@ -69,6 +71,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const access = createAccessCache(lean, invalidation);
   const tokens = createTokenService(access, config.jwt);
   const sharedCounters = redis && { client: redis.client, prefix: config.redisPrefix };
+  const metrics = config.metrics.enabled ? createMetrics() : disabledMetrics;
   // The request handler is registered before Socket.IO attaches, so Socket.IO sees /socket.io/ requests
   // (HTTP long-polling) first and passes every other request on to it.
   let handleRequest: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -76,13 +79,17 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const io = createSocketServer(httpServer, { config, tokens });
   if (redis) io.adapter(socketIoAdapter(redis, config.redisPrefix, logger));
   coalesceWrites(io);
-  const broadcaster = createSocketBroadcaster(io, redis && { link: redis.link, gaps: resyncOnReturn(io, redis.link, logger) });
+  metrics.trackSockets(() => io.of("/").sockets.size);
+  const broadcaster = countDeliveries(
+    createSocketBroadcaster(io, redis && { link: redis.link, gaps: resyncOnReturn(io, redis.link, logger) }),
+    metrics,
+  );
   const inbox = createInboxQueries(lean);
   const push = createPushService({ db, logger, broadcaster, inbox }, config.push && createFirebaseSender(config.push, options.firebase));
   if (push.enabled) logger.info("push notifications on (Firebase Cloud Messaging)");
   else logger.info("push notifications off: set FIREBASE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS to send them");
   const presenceTtlMs = config.presenceTtlSeconds * 1000;
-  const messages = createMessageStore(lean);
+  const messages = countSends(createMessageStore(lean, { onCommit: metrics.enabled ? metrics.commit : undefined }), metrics);
   const deps: Deps = {
     db,
     lean,
@@ -96,7 +103,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     tokens,
     authLimiter: createAuthRateLimiter(config.authRateLimit, sharedCounters),
     keyPackageClaimLimiter: createKeyPackageClaimLimiter(config.keyPackageClaimsPerMinute, sharedCounters),
-    limits: createLimits(config.rateLimits, sharedCounters),
+    limits: countRefusals(createLimits(config.rateLimits, sharedCounters), metrics),
     broadcaster,
     announcements: createAnnouncements(sharedCounters, logger),
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
@@ -107,6 +114,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       : createMemoryPresenceStore(),
     redis,
     lifecycle: { shuttingDown: false },
+    metrics,
   };
   handleRequest = createExpressApp(deps);
   io.use((socket, next) => void admitSocket(socket, deps).then(next));

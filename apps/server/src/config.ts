@@ -56,7 +56,10 @@ const EnvSchema = z.object({
   PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   /** How long a typing indicator lasts unless renewed (at most 10 s). */
   TYPING_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(6_000),
-  /** User searches per user and minute. */
+  /** Prometheus metrics at /metrics. Unset: on, except in production. */
+  METRICS_ENABLED: z.enum(["true", "false"]).optional(),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /** The fields of a Google service-account key file that Firebase needs. */
@@ -94,6 +97,8 @@ export interface Config {
   redisPrefix: string;
   presenceTtlSeconds: number;
   typingTimeoutMs: number;
+  /** Prometheus metrics at /metrics (METRICS_ENABLED), protected by METRICS_TOKEN when set. */
+  metrics: { enabled: boolean; token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -154,6 +159,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: vars.REDIS_PREFIX,
     presenceTtlSeconds: vars.PRESENCE_TTL_SECONDS,
     typingTimeoutMs: vars.TYPING_TIMEOUT_MS,
+    metrics: {
+      enabled: vars.METRICS_ENABLED === undefined ? vars.NODE_ENV !== "production" : vars.METRICS_ENABLED === "true",
+      token: vars.METRICS_TOKEN,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { AccessCache } from "./cache/access";
 import type { InvalidationBus } from "./cache/invalidation";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+import type { Metrics } from "./metrics/metrics";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
@@ -52,6 +53,8 @@ export interface Deps {
   /** Set when REDIS_URL is: several processes share fan-out, presence and rate limits through it. */
   redis: RedisConnection | undefined;
   lifecycle: { shuttingDown: boolean };
+  /** Prometheus counters and timings (no-ops when METRICS_ENABLED is off). */
+  metrics: Metrics;
 }
 
 /** The authenticated user a request or socket acts for. */

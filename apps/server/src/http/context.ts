@@ -2,10 +2,11 @@ import type { Request } from "express";
 import type { Deps } from "../deps";
 import { bearerToken } from "../modules/auth/tokens";
 import type { Context } from "../trpc/init";
+import { requestDeps } from "./request-id";
 
 export function contextFromRequest(deps: Deps, req: Request): Context {
   return {
-    deps,
+    deps: requestDeps(deps, req),
     token: bearerToken(req.headers.authorization),
     request: {
       ip: req.ip ?? req.socket.remoteAddress ?? "unknown",

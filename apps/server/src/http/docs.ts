@@ -13,6 +13,7 @@ const page = `<!doctype html>
     <link rel="stylesheet" href="/docs/assets/swagger-ui.css" />
   </head>
   <body>
+    <p style="font-family: sans-serif; margin: 1em 2em">Realtime (Socket.IO) events: <a href="/asyncapi.json">AsyncAPI 3.0 document</a></p>
     <div id="swagger-ui"></div>
     <script src="/docs/assets/swagger-ui-bundle.js"></script>
     <script src="/docs/init.js"></script>

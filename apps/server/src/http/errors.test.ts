@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import { describe, expect, it } from "vitest";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
+import { disabledMetrics } from "../metrics/metrics";
 import { errorHandler, notFound } from "./errors";
 
 /** A response that records what the handler did with it. */
@@ -32,7 +33,7 @@ function recordingResponse(headersSent = false) {
 /** Runs the error handler on one failure; returns the response and what was logged as an error. */
 function handle(error: unknown, headersSent = false) {
   const logged: unknown[] = [];
-  const deps = { logger: { error: (context: unknown) => logged.push(context) } } as unknown as Deps;
+  const deps = { logger: { error: (context: unknown) => logged.push(context) }, metrics: disabledMetrics } as unknown as Deps;
   const { res, recorded } = recordingResponse(headersSent);
   errorHandler(deps)(error, { path: "/things", method: "POST" } as Request, res, (() => {}) as NextFunction);
   return { ...recorded, logged };

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Deps } from "../deps";
 import { AppError, isInternal, toAppError } from "../errors";
+import { requestLogger } from "./request-id";
 
 export const notFound: RequestHandler = (req, res) => {
   res.status(404).json(new AppError("NOT_FOUND", `No route for ${req.method} ${req.path}`).toBody());
@@ -23,7 +24,8 @@ function fromExpressError(error: unknown): AppError {
 export function errorHandler(deps: Deps): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = fromExpressError(error);
-    if (isInternal(appError)) deps.logger.error({ err: error, path: req.path }, "request failed");
+    deps.metrics.error("http", appError.code);
+    if (isInternal(appError)) requestLogger(deps.logger, res).error({ err: error, path: req.path }, "request failed");
     if (res.headersSent) {
       res.end();
       return;

@@ -7,11 +7,14 @@ import { avatarRoutes } from "../modules/avatars/avatars.http";
 import { exportRoutes } from "../modules/moderation/export.http";
 import { appRouter } from "../trpc/app-router";
 import { logIfInternal } from "../trpc/init";
+import { asyncApiRoute } from "./asyncapi";
 import { jsonBody, queryDepthGuard } from "./body-guard";
 import { contextFromRequest } from "./context";
 import { docsRouter } from "./docs";
 import { errorHandler, notFound } from "./errors";
+import { metricsRoute } from "./metrics-route";
 import { buildOpenApiDocument } from "./openapi";
+import { requestId, requestLogger } from "./request-id";
 import { restHandler } from "./rest";
 
 export const API_VERSION = "0.1.0";
@@ -21,6 +24,7 @@ export function createExpressApp(deps: Deps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
+  app.use(requestId);
   app.use(
     helmet({
       crossOriginResourcePolicy: { policy: "cross-origin" },
@@ -29,7 +33,7 @@ export function createExpressApp(deps: Deps): Express {
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     }),
   );
-  app.use(cors({ origin: config.corsOrigins === "*" ? "*" : config.corsOrigins, exposedHeaders: ["Retry-After"] }));
+  app.use(cors({ origin: config.corsOrigins === "*" ? "*" : config.corsOrigins, exposedHeaders: ["Retry-After", "X-Request-Id"] }));
   app.use(logRequests(deps));
   app.use(queryDepthGuard);
   app.use(jsonBody(config.bodyLimit));
@@ -39,7 +43,9 @@ export function createExpressApp(deps: Deps): Express {
     openApiDocument ??= buildOpenApiDocument(config.publicUrl ?? "/", API_VERSION);
     res.json(openApiDocument);
   });
+  app.use(asyncApiRoute(config.publicUrl, API_VERSION));
   app.use(docsRouter());
+  app.use(metricsRoute(deps));
   app.use(avatarRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(
@@ -47,7 +53,7 @@ export function createExpressApp(deps: Deps): Express {
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => contextFromRequest(deps, req),
-      onError: ({ error, path }) => logIfInternal(deps, error, path),
+      onError: ({ error, path, ctx }) => logIfInternal(ctx?.deps ?? deps, error, path),
     }),
   );
   app.use(restHandler(deps));
@@ -65,7 +71,10 @@ function logRequests({ logger }: Deps): RequestHandler {
     if (!logger.isLevelEnabled("debug")) return next();
     const started = performance.now();
     res.on("finish", () => {
-      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+      requestLogger(logger, res).debug(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        "request",
+      );
     });
     next();
   };

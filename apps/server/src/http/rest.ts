@@ -25,7 +25,7 @@ export function restHandler(deps: Deps): RequestHandler {
       const retryAfter = appError.retryAfterSeconds;
       return { status: appError.status, headers: retryAfter ? { "Retry-After": String(retryAfter) } : {} };
     },
-    onError: ({ error, path }) => logIfInternal(deps, error, path),
+    onError: ({ error, path, ctx }) => logIfInternal(ctx?.deps ?? deps, error, path),
   });
 
   return (req: Request, res: Response, next: NextFunction) => {

@@ -5,6 +5,7 @@ import { createKeyedQueue } from "../realtime/keyed-queue";
 import type { Arrival } from "../realtime/presence-store";
 import { bindHandlers, type SocketHandler } from "./define-handler";
 import { connectError, type HestiaSocket } from "./io";
+import { socketLogger } from "./socket-logger";
 
 // Presence changes of one user apply in order, so a quick reconnect cannot end as "offline".
 const inOrder = createKeyedQueue<number>();
@@ -18,7 +19,7 @@ const inOrder = createKeyedQueue<number>();
  */
 export async function countPresence(socket: HestiaSocket, deps: Deps): Promise<boolean> {
   const userId = socket.data.actor.id;
-  const report = (error: unknown) => deps.logger.error({ err: error, userId }, "presence update failed");
+  const report = (error: unknown) => socketLogger(deps.logger, socket).error({ err: error }, "presence update failed");
   let markCounted = (_arrival: Arrival | "failed") => {};
   const counted = new Promise<Arrival | "failed">((resolve) => {
     markCounted = resolve;

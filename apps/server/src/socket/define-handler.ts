@@ -6,6 +6,7 @@ import type { LimitName } from "../limits";
 import { createKeyedQueue } from "../realtime/keyed-queue";
 import type { HestiaSocket } from "./io";
 import { TOO_DEEP, tooDeepPayloadMessage } from "./payload-guard";
+import { socketLogger } from "./socket-logger";
 
 type Ack = (response: unknown) => void;
 
@@ -66,6 +67,8 @@ export function defineHandler<E extends keyof ClientEvents>(
 ): SocketHandler {
   const schema = clientEvents[event].payload as z.ZodType;
   const { limit } = options;
+  const measure = deps.metrics.socketEvent(event);
+  const debug = deps.logger.isLevelEnabled("debug");
   const handle = async (socket: HestiaSocket, payload: unknown, ack: Ack | undefined, context: HandlerContext, admitted?: Admission) => {
     const started = performance.now();
     try {
@@ -76,12 +79,16 @@ export function defineHandler<E extends keyof ClientEvents>(
       if (!parsed.success) throw validationError(parsed.error.issues);
       const result = await handler(socket, parsed.data as z.output<ClientEvents[E]["payload"]>, context);
       ack?.(result);
+      measure("ok", (performance.now() - started) / 1000);
       // The event's name and outcome only: payloads may carry message content.
-      deps.logger.debug({ event, socket: socket.id, ms: Math.round(performance.now() - started) }, "socket event");
+      if (debug) socketLogger(deps.logger, socket).debug({ event, ms: Math.round(performance.now() - started) }, "socket event");
     } catch (error) {
       const appError = toAppError(error);
-      deps.logger.debug({ event, socket: socket.id, code: appError.code }, "socket event failed");
-      if (isInternal(appError)) deps.logger.error({ err: error, event }, "socket event failed");
+      measure(appError.code, (performance.now() - started) / 1000);
+      deps.metrics.error("socket", appError.code);
+      const log = socketLogger(deps.logger, socket);
+      log.debug({ event, code: appError.code }, "socket event failed");
+      if (isInternal(appError)) log.error({ err: error, event }, "socket event failed");
       if (ack) ack(appError.toBody());
       else socket.emit("error", { ...appError.toBody(), event });
     }

@@ -2,7 +2,7 @@ import { type Endpoint, type ErrorCode, errorStatus } from "@hestia/contracts";
 import type { z } from "zod";
 import type { Actor } from "../deps";
 import type { LimitName } from "../limits";
-import { authedProcedure, type Context, publicProcedure } from "./init";
+import { authedProcedure, bareProcedure, type Context, publicProcedure } from "./init";
 
 /** The error statuses an endpoint documents, each described by the codes that produce it. */
 function errorResponses(endpoint: Endpoint): Record<number, string> {
@@ -25,7 +25,7 @@ type Handler<E extends Endpoint> = (opts: {
 }) => Promise<z.input<E["output"]>> | z.input<E["output"]>;
 
 function builder<E extends Endpoint>(endpoint: E) {
-  return publicProcedure
+  return bareProcedure
     .meta({
       openapi: {
         method: endpoint.method,
@@ -66,7 +66,8 @@ function limited<E extends Endpoint>(handler: Handler<E>, limit: LimitName | und
  */
 export function fromContract<E extends Endpoint>(endpoint: E, handler: Handler<E>, options: ProcedureOptions = {}): Built<E> {
   // authedProcedure only adds the actor to the context; the resulting input/output types are the same.
-  const procedure = endpoint.auth ? (authedProcedure.unstable_concat(builder(endpoint)) as unknown as Builder<E>) : builder(endpoint);
+  const base = endpoint.auth ? authedProcedure : publicProcedure;
+  const procedure = base.unstable_concat(builder(endpoint)) as unknown as Builder<E>;
   const resolve = limited(handler, options.limit) as never;
   return (endpoint.method === "GET" ? procedure.query(resolve) : procedure.mutation(resolve)) as Built<E>;
 }

@@ -52,9 +52,24 @@ const t = initTRPC
 
 export const router = t.router;
 
-export const publicProcedure = t.procedure;
+/** Times every procedure (REST and tRPC alike) and counts its errors by code. */
+const measured = t.procedure.use(async ({ ctx, path, next }) => {
+  const { metrics } = ctx.deps;
+  if (!metrics.enabled) return next();
+  const started = performance.now();
+  const result = await next();
+  const code = result.ok ? "ok" : toAppError(result.error).code;
+  metrics.request(path, code, (performance.now() - started) / 1000);
+  if (!result.ok) metrics.error("rest", code);
+  return result;
+});
 
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const publicProcedure = measured;
+
+/** No middleware at all: what `fromContract()` describes a route with before joining it to one of the above. */
+export const bareProcedure = t.procedure;
+
+export const authedProcedure = measured.use(async ({ ctx, next }) => {
   const actor: Actor = await ctx.deps.tokens.requireActor(ctx.token);
   return next({ ctx: { ...ctx, actor } });
 });

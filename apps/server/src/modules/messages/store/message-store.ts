@@ -37,12 +37,25 @@ export type BatchWriter = (items: Write[]) => Promise<Settled<WriteOutcome>[]>;
 export interface MessageStoreOptions {
   /** Told the size of every batch written (metrics). */
   onBatch?: (size: number) => void;
+  /** Told the size and duration (seconds) of every batch once its transaction ended (metrics). */
+  onCommit?: (size: number, seconds: number) => void;
 }
 
 /** The one module that stores and reads messages, on lean prepared statements. */
 export function createMessageStore(lean: LeanDb, options: MessageStoreOptions = {}): MessageStore {
-  const write: BatchWriter =
+  const writeBatch: BatchWriter =
     lean.flavour === "sqlite" ? (items) => writeSqliteBatch(lean, items) : (items) => writeMariaDbBatch(lean, items);
+  const { onCommit } = options;
+  const write: BatchWriter = onCommit
+    ? async (items) => {
+        const started = performance.now();
+        try {
+          return await writeBatch(items);
+        } finally {
+          onCommit(items.length, (performance.now() - started) / 1000);
+        }
+      }
+    : writeBatch;
   const commits = createGroupCommit(write, { onBatch: options.onBatch });
   return {
     async append(input, options) {
