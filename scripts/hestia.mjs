@@ -114,6 +114,12 @@ switch (task) {
     // npm run example:<name> -- [args]: one of examples/<name>, run against a local server.
     const [name, ...exampleArgs] = taskArgs;
     const dir = `examples/${name}`;
+    if (name && existsSync(join(root, dir, "serve.mjs"))) {
+      // A browser example: bundled, then served (its page names the server to talk to).
+      runOrExit(process.execPath, ["build.mjs"], { cwd: join(root, dir) });
+      runForwardingSignals(process.execPath, ["serve.mjs", ...exampleArgs], join(root, dir));
+      break;
+    }
     if (!name || !existsSync(join(root, dir, "src/main.ts"))) {
       console.error(`unknown example "${name ?? ""}" (see examples/)`);
       process.exit(2);
