@@ -8,6 +8,9 @@ import type { Config } from "./config";
 import type { Deps } from "./deps";
 import { createExpressApp } from "./http/express-app";
 import { createLogger, type Logger } from "./logger";
+import { createUrlSigner } from "./modules/attachments/signed-url";
+import { createBlobStore } from "./modules/attachments/storage";
+import { startAttachmentSweep } from "./modules/attachments/sweep";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
@@ -95,6 +98,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     broadcaster,
     announcements: createAnnouncements(sharedCounters, logger),
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
+    blobs: createBlobStore(config.attachments, config.uploadDir),
+    attachmentLinks: createUrlSigner(config.jwt.secret),
     push,
     presenceWrites: createPresenceWrites(lean),
     presence: redis
@@ -109,6 +114,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   io.on("connection", (socket) => onConnection(socket, handlers));
   const peers = redis && createPeers(redis.client, config.redisPrefix, presenceTtlMs, () => io.local.emit("resync", {}), logger);
   const heartbeat = redis ? startPresenceHeartbeat(deps, io, presenceTtlMs / 3, peers) : undefined;
+  const stopSweep = startAttachmentSweep(deps);
 
   let closing: Promise<void> | undefined;
   return {
@@ -128,6 +134,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       closing ??= (async () => {
         deps.lifecycle.shuttingDown = true;
         clearInterval(heartbeat);
+        stopSweep();
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // Only this process's sockets (with Redis, io.emit would reach every process).
         io.local.emit("shutdown", { reconnectAfterMs: RECONNECT_HINT_MS });
@@ -145,6 +152,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         await peers?.leave().catch(() => undefined);
         await invalidation.close();
         await redis?.close();
+        await deps.blobs.close();
         await lean.close();
         await db.$disconnect();
       })();

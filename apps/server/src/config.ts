@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { type LimitName, parseRateSpec, type RateSpec, rateLimitTable } from "./limits";
+import { type AttachmentsConfig, parseAttachmentsConfig } from "./modules/attachments/attachments.config";
 
 const serverDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -90,6 +91,8 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   presenceTtlSeconds: number;
+  /** Attachments: storage backend, limits, sweep (attachments.config.ts). */
+  attachments: AttachmentsConfig;
 }
 
 export class ConfigError extends Error {
@@ -104,8 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty value means "unset", as in .env.example, where a variable is listed with nothing after "=".
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
   const parsed = EnvSchema.safeParse(set);
-  const { rateLimits, problems } = parseRateLimits(set);
-  if (!parsed.success || problems.length) {
+  const { rateLimits, problems: rateProblems } = parseRateLimits(set);
+  const attachments = parseAttachmentsConfig(set);
+  const problems = [...rateProblems, ...attachments.problems];
+  if (!parsed.success || problems.length || !attachments.config) {
     throw new ConfigError([...(parsed.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) ?? []), ...problems]);
   }
   const vars = parsed.data;
@@ -149,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     presenceTtlSeconds: vars.PRESENCE_TTL_SECONDS,
+    attachments: attachments.config,
   };
 }
 

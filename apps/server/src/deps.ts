@@ -3,6 +3,8 @@ import type { AccessCache } from "./cache/access";
 import type { InvalidationBus } from "./cache/invalidation";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+import type { UrlSigner } from "./modules/attachments/signed-url";
+import type { BlobStore } from "./modules/attachments/storage";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
@@ -39,6 +41,10 @@ export interface Deps {
   /** Which messages were passed on, so a retried send of one that never was is passed on then. */
   announcements: Announcements;
   avatars: AvatarStore;
+  /** Attachment files: a local directory or an S3-compatible bucket. */
+  blobs: BlobStore;
+  /** Signs and checks attachment download links. */
+  attachmentLinks: UrlSigner;
   push: PushService;
   presence: PresenceStore;
   /** Writes automatic statuses (online/offline), batched. */

@@ -93,6 +93,11 @@ describe("API documentation", () => {
         "DELETE /admin/messages/{id}",
         "GET /admin/actions",
         "GET /users/me/export",
+        "POST /attachments",
+        "GET /attachments/{id}",
+        "GET /attachments/{id}/thumbnail",
+        "GET /attachments/{id}/info",
+        "GET /attachments/{id}/signed-url",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });

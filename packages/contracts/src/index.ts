@@ -1,3 +1,4 @@
+export * from "./attachments";
 export * from "./auth";
 export * from "./common";
 export * from "./e2ee";
@@ -11,6 +12,7 @@ export * from "./moderation";
 export * from "./socket";
 export * from "./users";
 
+import { attachmentsContract } from "./attachments";
 import { authContract } from "./auth";
 import { e2eeContract } from "./e2ee";
 import { friendsContract } from "./friends";
@@ -32,5 +34,6 @@ export const contract = {
   blocks: blocksContract,
   reports: reportsContract,
   admin: adminContract,
+  attachments: attachmentsContract,
 };
 export type Contract = typeof contract;

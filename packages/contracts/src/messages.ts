@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AttachmentIdsSchema, AttachmentSchema } from "./attachments";
 import { IdSchema, TimestampSchema } from "./common";
 import { endpoint } from "./endpoint";
 
@@ -38,6 +39,8 @@ export const MessageSchema = z
     ciphertext: z.string().optional(),
     /** Set when the message was deleted for everyone: a tombstone, whose `content` is null and which has no ciphertext. */
     deletedAt: TimestampSchema.nullable().optional(),
+    /** The files the message carries (absent when none). */
+    attachments: z.array(AttachmentSchema).optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof MessageSchema>;
@@ -57,19 +60,30 @@ export function sendMessage<T extends z.ZodRawShape>(target: T) {
   return z
     .object({
       ...target,
-      content: ContentSchema.optional(),
+      // Empty text is allowed only beside attachments (checked below).
+      content: ContentSchema.or(z.string().trim().length(0)).optional(),
       encrypted: z.boolean().optional(),
       ciphertext: CiphertextSchema.optional(),
       idempotencyKey: IdempotencyKeySchema.optional(),
+      /** Ids of the sender's pending uploads to send with the message (then `content` may be left out). */
+      attachments: AttachmentIdsSchema.optional(),
     })
     .superRefine((input, ctx) => {
-      const { content, encrypted, ciphertext } = input as { content?: string; encrypted?: boolean; ciphertext?: string };
+      const { content, encrypted, ciphertext, attachments } = input as {
+        content?: string;
+        encrypted?: boolean;
+        ciphertext?: string;
+        attachments?: number[];
+      };
       if (encrypted === true) {
         if (ciphertext === undefined)
           ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "an encrypted message needs its ciphertext" });
         if (content !== undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "an encrypted message has no content" });
       } else {
-        if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });
+        if (!attachments?.length) {
+          if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });
+          else if (content === "") ctx.addIssue({ code: "custom", path: ["content"], message: "content must not be empty" });
+        }
         if (ciphertext !== undefined) ctx.addIssue({ code: "custom", path: ["encrypted"], message: "a ciphertext needs encrypted: true" });
       }
     });

@@ -1,3 +1,4 @@
+import { attachmentsRouter } from "../modules/attachments/attachments.router";
 import { authRouter } from "../modules/auth/auth.router";
 import { e2eeRouter } from "../modules/e2ee/e2ee.router";
 import { friendsRouter } from "../modules/friends/friends.router";
@@ -19,6 +20,7 @@ export const appRouter = router({
   blocks: blocksRouter,
   reports: reportsRouter,
   admin: adminRouter,
+  attachments: attachmentsRouter,
 });
 
 /** The server's router type, for `@trpc/client` users of `/trpc`. */
