@@ -1,5 +1,8 @@
 import { AttachmentSchema } from "@hestia/contracts";
 import type { OpenAPIObject } from "trpc-to-openapi";
+
+type PathItem = NonNullable<OpenAPIObject["paths"]>[string];
+
 import { createSchema } from "zod-openapi";
 
 /** Adds the routes served outside the generated REST API (they stream): the upload, the file and its thumbnail. */
@@ -9,12 +12,12 @@ export function documentAttachmentRoutes(document: OpenAPIObject, errorRef: { $r
   document.components.schemas ??= {};
   for (const [name, component] of Object.entries(components)) document.components.schemas[name] ??= component;
   const error = (description: string) => ({ description, content: { "application/json": { schema: errorRef } } });
-  const id = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[1-9][0-9]{0,14}$" } };
+  const id = { name: "id", in: "path" as const, required: true, schema: { type: "string" as const, pattern: "^[1-9][0-9]{0,14}$" } };
   const signed = ["uid", "exp", "sig"].map((name) => ({
     name,
-    in: "query",
+    in: "query" as const,
     required: false,
-    schema: { type: "string" },
+    schema: { type: "string" as const },
     description: "Part of a signed link (GET /attachments/{id}/signed-url); then no token is needed",
   }));
   const binary = { "*/*": { schema: { type: "string", format: "binary" } } };
@@ -52,7 +55,7 @@ export function documentAttachmentRoutes(document: OpenAPIObject, errorRef: { $r
       },
     },
   };
-  const download = (summary: string, description: string) => ({
+  const download = (summary: string, description: string): PathItem => ({
     get: {
       summary,
       description,
