@@ -1,4 +1,5 @@
 export type {
+  Attachment,
   AuthResult,
   BlockedUser,
   Credentials,
@@ -19,6 +20,8 @@ export type {
   ReportReason,
   UserStatus,
 } from "@hestia/contracts";
+export type { Attachments, UploadOptions, UploadSource } from "./attachments/attachments";
+export { decryptFile, type EncryptedFileRef, encryptFile } from "./attachments/file-crypto";
 export { type ClientOptions, createClient, type HestiaClient } from "./client";
 export type { Tokens } from "./credentials";
 export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "./e2ee/e2ee";
