@@ -9,6 +9,7 @@ import { benchDir, startApp, startRelay } from "./processes";
 import { log, record, results, round, writeResults } from "./report";
 import { dmLatency, dmThroughput, groupThroughput, idleConnections, relayConnectRate, type Side, WINDOW } from "./scenarios";
 import { quick, settings, wanted } from "./settings";
+import { concurrentUploadRss, startBareUploadServer, uploadThroughput } from "./uploads";
 
 /** Runs `measure` `settings.repeats` times and keeps the median. */
 async function repeated(measure: () => Promise<number>): Promise<number> {
@@ -100,6 +101,26 @@ async function main() {
         tenfoldHistoryRate: largeRate,
         tenfoldHistoryPercentOfBaseline: (100 * largeRate) / baseRate,
       });
+    }
+    if (wanted("upload_throughput")) {
+      log(
+        "upload_throughput: 1 MiB multipart uploads to POST /attachments (local storage), then to a bare node:http server writing to disk",
+      );
+      const tokens = app.seeded.users.slice(0, 100).map((user) => user.token);
+      const bare = await startBareUploadServer();
+      try {
+        const appRate = await repeated(() => uploadThroughput(`${app.server.url}/attachments`, tokens, settings.timing, true));
+        const baseRate = await repeated(() => uploadThroughput(bare.url, tokens, settings.timing, true));
+        const pid = app.server.child.pid ?? 0;
+        const count = 100;
+        const rssMb = await concurrentUploadRss(`${app.server.url}/attachments`, pid, tokens, count, 25);
+        record("upload_throughput", appRate, "MiB/s", baseRate, "≥ 0.50, RSS growth ≤ 50 MB", (ratio) => ratio >= 0.5 && rssMb <= 50, {
+          concurrentUploads: count,
+          rssGrowthMb: rssMb,
+        });
+      } finally {
+        bare.stop();
+      }
     }
   } finally {
     await app.stop();

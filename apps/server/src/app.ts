@@ -10,6 +10,9 @@ import { createExpressApp } from "./http/express-app";
 import { createLogger, type Logger } from "./logger";
 import { countDeliveries, countRefusals, countSends } from "./metrics/instrument";
 import { createMetrics, disabledMetrics } from "./metrics/metrics";
+import { createUrlSigner } from "./modules/attachments/signed-url";
+import { createBlobStore } from "./modules/attachments/storage";
+import { startAttachmentSweep } from "./modules/attachments/sweep";
 import { createAuthRateLimiter } from "./modules/auth/rate-limit";
 import { createTokenService } from "./modules/auth/tokens";
 import { createLocalAvatarStore } from "./modules/avatars/avatar-store";
@@ -107,6 +110,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     broadcaster,
     announcements: createAnnouncements(sharedCounters, logger),
     avatars: createLocalAvatarStore(join(config.uploadDir, "avatars")),
+    blobs: createBlobStore(config.attachments, config.uploadDir),
+    attachmentLinks: createUrlSigner(config.jwt.secret),
     push,
     presenceWrites: createPresenceWrites(lean),
     presence: redis
@@ -122,6 +127,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   io.on("connection", (socket) => onConnection(socket, handlers));
   const peers = redis && createPeers(redis.client, config.redisPrefix, presenceTtlMs, () => io.local.emit("resync", {}), logger);
   const heartbeat = redis ? startPresenceHeartbeat(deps, io, presenceTtlMs / 3, peers) : undefined;
+  const stopSweep = startAttachmentSweep(deps);
 
   let closing: Promise<void> | undefined;
   return {
@@ -141,6 +147,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       closing ??= (async () => {
         deps.lifecycle.shuttingDown = true;
         clearInterval(heartbeat);
+        stopSweep();
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // Only this process's sockets (with Redis, io.emit would reach every process).
         io.local.emit("shutdown", { reconnectAfterMs: RECONNECT_HINT_MS });
@@ -158,6 +165,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         await peers?.leave().catch(() => undefined);
         await invalidation.close();
         await redis?.close();
+        await deps.blobs.close();
         await lean.close();
         await db.$disconnect();
       })();

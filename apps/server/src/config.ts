@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { type LimitName, parseRateSpec, type RateSpec, rateLimitTable } from "./limits";
+import { type AttachmentsConfig, parseAttachmentsConfig } from "./modules/attachments/attachments.config";
 
 const serverDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -99,6 +100,8 @@ export interface Config {
   typingTimeoutMs: number;
   /** Prometheus metrics at /metrics (METRICS_ENABLED), protected by METRICS_TOKEN when set. */
   metrics: { enabled: boolean; token: string | undefined };
+  /** Attachments: storage backend, limits, sweep (attachments.config.ts). */
+  attachments: AttachmentsConfig;
 }
 
 export class ConfigError extends Error {
@@ -113,8 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty value means "unset", as in .env.example, where a variable is listed with nothing after "=".
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
   const parsed = EnvSchema.safeParse(set);
-  const { rateLimits, problems } = parseRateLimits(set);
-  if (!parsed.success || problems.length) {
+  const { rateLimits, problems: rateProblems } = parseRateLimits(set);
+  const attachments = parseAttachmentsConfig(set);
+  const problems = [...rateProblems, ...attachments.problems];
+  if (!parsed.success || problems.length || !attachments.config) {
     throw new ConfigError([...(parsed.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) ?? []), ...problems]);
   }
   const vars = parsed.data;
@@ -163,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: vars.METRICS_ENABLED === undefined ? vars.NODE_ENV !== "production" : vars.METRICS_ENABLED === "true",
       token: vars.METRICS_TOKEN,
     },
+    attachments: attachments.config,
   };
 }
 

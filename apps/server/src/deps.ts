@@ -4,6 +4,8 @@ import type { InvalidationBus } from "./cache/invalidation";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import type { Metrics } from "./metrics/metrics";
+import type { UrlSigner } from "./modules/attachments/signed-url";
+import type { BlobStore } from "./modules/attachments/storage";
 import type { AuthRateLimiter } from "./modules/auth/rate-limit";
 import type { TokenService } from "./modules/auth/tokens";
 import type { AvatarStore } from "./modules/avatars/avatar-store";
@@ -46,6 +48,10 @@ export interface Deps {
   /** Which messages were passed on, so a retried send of one that never was is passed on then. */
   announcements: Announcements;
   avatars: AvatarStore;
+  /** Attachment files: a local directory or an S3-compatible bucket. */
+  blobs: BlobStore;
+  /** Signs and checks attachment download links. */
+  attachmentLinks: UrlSigner;
   push: PushService;
   presence: PresenceStore;
   /** Writes automatic statuses (online/offline), batched. */

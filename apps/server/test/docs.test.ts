@@ -104,6 +104,11 @@ describe("API documentation", () => {
         "GET /users/search",
         "GET /users/settings",
         "PATCH /users/settings",
+        "POST /attachments",
+        "GET /attachments/{id}",
+        "GET /attachments/{id}/thumbnail",
+        "GET /attachments/{id}/info",
+        "GET /attachments/{id}/signed-url",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });

@@ -1,3 +1,4 @@
+export * from "./attachments";
 export * from "./auth";
 export * from "./common";
 export * from "./conversations";
@@ -12,6 +13,7 @@ export * from "./moderation";
 export * from "./socket";
 export * from "./users";
 
+import { attachmentsContract } from "./attachments";
 import { authContract } from "./auth";
 import { conversationsContract } from "./conversations";
 import { e2eeContract } from "./e2ee";
@@ -35,5 +37,6 @@ export const contract = {
   blocks: blocksContract,
   reports: reportsContract,
   admin: adminContract,
+  attachments: attachmentsContract,
 };
 export type Contract = typeof contract;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AttachmentIdsSchema, AttachmentSchema } from "./attachments";
 import { IdSchema, TimestampSchema } from "./common";
 import { endpoint } from "./endpoint";
 
@@ -42,6 +43,8 @@ export const MessageSchema = z
     deletedAt: TimestampSchema.nullable().optional(),
     /** The users the message mentions (members of its conversation), when it mentions anyone. */
     mentions: z.array(z.number().int()).optional(),
+    /** The files the message carries (absent when none). */
+    attachments: z.array(AttachmentSchema).optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof MessageSchema>;
@@ -61,19 +64,23 @@ export function sendMessage<T extends z.ZodRawShape>(target: T) {
   return z
     .object({
       ...target,
-      content: ContentSchema.optional(),
+      // Empty text is allowed only beside attachments (checked below).
+      content: ContentSchema.or(z.string().trim().length(0)).optional(),
       encrypted: z.boolean().optional(),
       ciphertext: CiphertextSchema.optional(),
       idempotencyKey: IdempotencyKeySchema.optional(),
       /** Users to mention: members of the conversation, at most 50 (plaintext messages only). */
       mentions: z.array(IdSchema).max(MENTIONS_MAX, `at most ${MENTIONS_MAX} mentions`).optional(),
+      /** Ids of the sender's pending uploads to send with the message (then `content` may be left out). */
+      attachments: AttachmentIdsSchema.optional(),
     })
     .superRefine((input, ctx) => {
-      const { content, encrypted, ciphertext, mentions } = input as {
+      const { content, encrypted, ciphertext, mentions, attachments } = input as {
         content?: string;
         encrypted?: boolean;
         ciphertext?: string;
         mentions?: number[];
+        attachments?: number[];
       };
       if (encrypted === true) {
         if (ciphertext === undefined)
@@ -83,7 +90,10 @@ export function sendMessage<T extends z.ZodRawShape>(target: T) {
         if (mentions?.length)
           ctx.addIssue({ code: "custom", path: ["mentions"], message: "an encrypted message carries its mentions inside the ciphertext" });
       } else {
-        if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });
+        if (!attachments?.length) {
+          if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });
+          else if (content === "") ctx.addIssue({ code: "custom", path: ["content"], message: "content must not be empty" });
+        }
         if (ciphertext !== undefined) ctx.addIssue({ code: "custom", path: ["encrypted"], message: "a ciphertext needs encrypted: true" });
       }
     });

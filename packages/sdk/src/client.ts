@@ -6,6 +6,7 @@ import {
   type PageQuery,
   type UserStatus,
 } from "@hestia/contracts";
+import { createAttachments } from "./attachments/attachments";
 import { Conversations, type ConversationsOptions } from "./conversations/conversations";
 import { Credentials, type Tokens } from "./credentials";
 import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
@@ -247,6 +248,8 @@ export function createClient(options: ClientOptions) {
 
     /** Blocks, reports and your data export. */
     safety: createSafety(transport),
+    /** Files: streamed uploads with progress, downloads, signed links, and end-to-end encrypted files. */
+    attachments: createAttachments(transport),
 
     /** Socket.IO: live messages and presence, with reconnect and catch-up. Call `connect()` first. */
     realtime,

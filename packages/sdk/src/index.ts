@@ -1,4 +1,5 @@
 export type {
+  Attachment,
   AuthResult,
   BlockedUser,
   ConversationSummary,
@@ -27,6 +28,8 @@ export type {
   UserSettings,
   UserStatus,
 } from "@hestia/contracts";
+export type { Attachments, UploadOptions, UploadSource } from "./attachments/attachments";
+export { decryptFile, type EncryptedFileRef, encryptFile } from "./attachments/file-crypto";
 export { type ClientOptions, createClient, type HestiaClient } from "./client";
 export {
   Conversations,

@@ -13,12 +13,18 @@ type Params<S extends z.ZodType, Defaulted extends PropertyKey = never> = Simpli
 export type HistoryQuery = Params<typeof HistoryQuerySchema, "limit">;
 /**
  * A message to send: its text, or for an end-to-end encrypted message its MLS ciphertext (what
- * `client.e2ee` sends); an idempotency key is added when none is given.
+ * `client.e2ee` sends), and any attachments; an idempotency key is added when none is given.
  */
 export type SendInput = (
   | { content: string; encrypted?: false; ciphertext?: undefined /** Members to mention (at most 50). */; mentions?: number[] }
   | { encrypted: true; ciphertext: string; content?: undefined; mentions?: undefined }
-) & { idempotencyKey?: string };
+  // Files need no text.
+  | { attachments: number[]; content?: string; encrypted?: false; ciphertext?: undefined; mentions?: number[] }
+) & {
+  idempotencyKey?: string;
+  /** Ids of your pending uploads (`client.attachments.upload`) to send with the message, at most 10. */
+  attachments?: number[];
+};
 export type CreateGroupInput = Params<typeof CreateGroupSchema>;
 export type UpdateGroupInput = Params<typeof UpdateGroupSchema>;
 

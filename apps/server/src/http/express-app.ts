@@ -3,6 +3,7 @@ import cors from "cors";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Deps } from "../deps";
+import { attachmentRoutes } from "../modules/attachments/attachments.http";
 import { avatarRoutes } from "../modules/avatars/avatars.http";
 import { exportRoutes } from "../modules/moderation/export.http";
 import { appRouter } from "../trpc/app-router";
@@ -48,6 +49,7 @@ export function createExpressApp(deps: Deps): Express {
   app.use(metricsRoute(deps));
   app.use(avatarRoutes(deps));
   app.use(exportRoutes(deps));
+  app.use(attachmentRoutes(deps));
   app.use(
     "/trpc",
     createExpressMiddleware({

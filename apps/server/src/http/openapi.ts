@@ -1,5 +1,6 @@
 import { ErrorBodySchema } from "@hestia/contracts";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import { documentAttachmentRoutes } from "../modules/attachments/attachments.openapi";
 import { documentAvatarRoutes } from "../modules/avatars/avatars.openapi";
 import { documentExportRoute } from "../modules/moderation/export.openapi";
 import { appRouter } from "../trpc/app-router";
@@ -49,5 +50,6 @@ export function buildOpenApiDocument(baseUrl: string, version: string): OpenAPIO
   }
   documentAvatarRoutes(document, errorRef);
   documentExportRoute(document, errorRef);
+  documentAttachmentRoutes(document, errorRef);
   return document;
 }

@@ -1,3 +1,4 @@
+import { attachmentsRouter } from "../modules/attachments/attachments.router";
 import { authRouter } from "../modules/auth/auth.router";
 import { conversationsRouter } from "../modules/conversations/conversations.router";
 import { e2eeRouter } from "../modules/e2ee/e2ee.router";
@@ -21,6 +22,7 @@ export const appRouter = router({
   blocks: blocksRouter,
   reports: reportsRouter,
   admin: adminRouter,
+  attachments: attachmentsRouter,
 });
 
 /** The server's router type, for `@trpc/client` users of `/trpc`. */

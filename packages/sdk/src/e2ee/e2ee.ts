@@ -10,7 +10,9 @@
 //   sending.ts         encrypting and posting a message
 //   receiving.ts       reading a conversation's new messages and decrypting them
 //   active-device.ts   a registered device at work: its realtime reactions and catching up
+
 import { contract, type Device, type Group } from "@hestia/contracts";
+import type { EncryptedFileRef } from "../attachments/file-crypto";
 import { createEmitter } from "../realtime/emitter";
 import { ActiveDevice } from "./active-device";
 import { asHestiaError, e2eeError, follow } from "./context";
@@ -65,11 +67,11 @@ export class E2ee {
     return { deviceId: ctx.device.deviceId };
   }
 
-  /** Sends an encrypted direct message to a friend. */
-  async sendDM(userId: number, text: string): Promise<DecryptedMessage> {
+  /** Sends an encrypted direct message to a friend, with encrypted files from `client.attachments.uploadEncrypted`. */
+  async sendDM(userId: number, text: string, options: { files?: EncryptedFileRef[] } = {}): Promise<DecryptedMessage> {
     const { ctx } = await this.#ready();
     const conversation = await this.#session.call(e2ee.direct, { userId });
-    return send(ctx, conversation, text, (keyed) => this.#session.call(messages.sendDirect, { ...keyed, userId }));
+    return send(ctx, conversation, text, (keyed) => this.#session.call(messages.sendDirect, { ...keyed, userId }), options.files);
   }
 
   /** Creates an encrypted group with you as owner and these friends as members. */
@@ -93,11 +95,11 @@ export class E2ee {
     await changeMembers(ctx, groupId, { remove: [userId] });
   }
 
-  /** Sends an encrypted message to a group. */
-  async sendGroupMessage(groupId: number, text: string): Promise<DecryptedMessage> {
+  /** Sends an encrypted message to a group, with encrypted files from `client.attachments.uploadEncrypted`. */
+  async sendGroupMessage(groupId: number, text: string, options: { files?: EncryptedFileRef[] } = {}): Promise<DecryptedMessage> {
     const { ctx } = await this.#ready();
     const conversation = await this.#session.call(e2ee.conversation, { conversationId: groupId });
-    return send(ctx, conversation, text, (keyed) => this.#session.call(groups.sendMessage, { ...keyed, id: groupId }));
+    return send(ctx, conversation, text, (keyed) => this.#session.call(groups.sendMessage, { ...keyed, id: groupId }), options.files);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { contract, type Message, parseDeviceIdentity } from "@hestia/contracts";
-import { decodeText, decryptedMessage } from "./content";
+import { decodeContent, decryptedMessage } from "./content";
 import { type DeviceContext, e2eeError, PAGE, tolerate } from "./context";
 import { type HeldConversation, isHeld } from "./conversations";
 import type { ConversationRecord } from "./device-store";
@@ -88,9 +88,9 @@ async function receive(ctx: DeviceContext, record: HeldConversation, message: Me
   if (!decrypted.ok) return fail(decrypted.reason);
   const sender = parseDeviceIdentity(decrypted.value.sender.identity);
   if (!sender || sender.userId !== message.userId) return fail("the sender's credential does not match the message's sender");
-  const text = decodeText(decrypted.value.plaintext);
-  if (text === undefined) return fail("unreadable content");
+  const content = decodeContent(decrypted.value.plaintext);
+  if (content === undefined) return fail("unreadable content");
   record.cursor = message.id;
   await ctx.conversations.keep(record, decrypted.value.group);
-  ctx.deliver(decryptedMessage(record, message, text, sender.deviceId));
+  ctx.deliver(decryptedMessage(record, message, content.text, sender.deviceId, content.files));
 }

@@ -1,4 +1,5 @@
 import type { Endpoint, EndpointInput, EndpointOutput } from "@hestia/contracts";
+import type { EncryptedFileRef } from "../attachments/file-crypto";
 import type { HestiaError } from "../errors";
 import type { RetryOptions } from "../idempotency";
 import type { Realtime } from "../realtime/realtime";
@@ -23,6 +24,8 @@ export interface DecryptedMessage {
   /** Set for direct messages: the other user. */
   peerUserId?: number;
   text: string;
+  /** Encrypted files the message carries: fetch and open each with `client.attachments.downloadEncrypted(ref)`. */
+  files?: EncryptedFileRef[];
   createdAt: string;
   /** The device that sent it, as its MLS credential (whose signature was verified) names it. */
   sender: { userId: number; deviceId: number; username: string };

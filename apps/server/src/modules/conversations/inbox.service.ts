@@ -2,6 +2,7 @@ import type { ConversationSummary, Message, UnreadTotal } from "@hestia/contract
 import type { Actor, Deps, RequestInfo } from "../../deps";
 import { AppError } from "../../errors";
 import { decodeCursor, encodeCursor } from "../../pagination";
+import { listAttachments } from "../attachments/attachments.service";
 import { badCursor } from "../messages/direct-messages.service";
 import type { InboxPosition, InboxRow } from "../messages/store/inbox";
 import type { HistoryOptions } from "../messages/store/message-store";
@@ -62,7 +63,7 @@ export async function conversationHistory(deps: Deps, actor: Actor, conversation
   const { ref } = await requireConversation(deps, actor.id, conversationId);
   const page = await deps.messages.history(ref, options);
   if (!page) throw badCursor();
-  return page;
+  return listAttachments(deps, page);
 }
 
 /** The actor's unread messages and mentions across all conversations. */

@@ -2,6 +2,7 @@ import type { Message, SendMessage } from "@hestia/contracts";
 import { isUniqueViolation } from "@hestia/db";
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
+import { appendWithAttachments, listAttachments } from "../attachments/attachments.service";
 import { areFriends } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
 import { messageBody } from "./message-body";
@@ -59,9 +60,8 @@ export async function sendDirect(
   const conversation = await friendConversation(deps, actor, recipientId);
   const { body, epoch } = messageBody(conversation.id, input);
   const mentions = await checkMentions(deps.access, conversation.id, input.mentions);
-  const outcome = await deps.messages.append(
-    { conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions },
-    options,
+  const outcome = await appendWithAttachments(deps, actor, conversation.id, input, () =>
+    deps.messages.append({ conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions }, options),
   );
   return answer(
     outcome,
@@ -87,7 +87,7 @@ export async function directHistory(deps: Deps, actor: Actor, otherId: number, o
   }
   const page = await deps.messages.history(conversation, options);
   if (!page) throw badCursor();
-  return page;
+  return listAttachments(deps, page);
 }
 
 export const badCursor = () => new AppError("BAD_REQUEST", "The cursor is not a message of this conversation");

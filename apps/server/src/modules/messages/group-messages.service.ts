@@ -1,5 +1,6 @@
 import type { Message, SendMessage } from "@hestia/contracts";
 import type { Actor, Deps } from "../../deps";
+import { appendWithAttachments, listAttachments } from "../attachments/attachments.service";
 import { groupNotFound, requireMember } from "../groups/groups.policy";
 import { badCursor } from "./direct-messages.service";
 import { messageBody } from "./message-body";
@@ -22,9 +23,11 @@ export async function sendGroupMessage(
   const { body, epoch } = messageBody(groupId, input);
   const mentions = await checkMentions(deps.access, groupId, input.mentions);
   // An encrypted group takes only ciphertext, and ciphertext only of its current MLS epoch: the store checks both.
-  const outcome = await deps.messages.append(
-    { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions },
-    options,
+  const outcome = await appendWithAttachments(deps, actor, groupId, input, () =>
+    deps.messages.append(
+      { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions },
+      options,
+    ),
   );
   return answer(
     outcome,
@@ -42,5 +45,5 @@ export async function groupHistory(deps: Deps, actor: Actor, groupId: number, op
   await requireMember(deps.access, groupId, actor.id);
   const page = await deps.messages.history(groupRef(groupId), options);
   if (!page) throw badCursor();
-  return page;
+  return listAttachments(deps, page);
 }

@@ -12,7 +12,9 @@ export function messageBody(conversationId: number, input: SendMessage): { body:
   if (input.encrypted === true && input.ciphertext !== undefined) {
     return { body: { encrypted: true, ciphertext: input.ciphertext }, epoch: applicationEpoch(input.ciphertext, conversationId) };
   }
-  if (input.encrypted !== true && input.content !== undefined) return { body: { encrypted: false, content: input.content } };
+  // A message that sends attachments may have no text.
+  const content = input.content ?? (input.attachments?.length ? "" : undefined);
+  if (input.encrypted !== true && content !== undefined) return { body: { encrypted: false, content } };
   throw new AppError("VALIDATION_ERROR", "A message carries its content, or encrypted: true and its ciphertext");
 }
 

@@ -1,5 +1,6 @@
 import type { Profile, UserStatus } from "@hestia/contracts";
 import type { Actor, Deps, RequestInfo } from "../../deps";
+import { deleteBlobs, filesOfUser } from "../attachments/attachments.service";
 import { discardAvatar, setPicture } from "../avatars/avatars.service";
 import { recordErasedSender } from "../messages/store/gaps";
 import { profileSelect, toProfile } from "./profile";
@@ -70,10 +71,12 @@ export async function removePushToken(deps: Deps, actor: Actor, token: string): 
  */
 export async function deleteAccount(deps: Deps, actor: Actor): Promise<void> {
   const user = await deps.db.user.findUnique({ where: { id: actor.id }, select: { avatarKey: true } });
+  const files = await filesOfUser(deps, actor.id);
   // Seqs are taken from each conversation's counter, so the deleted messages' seqs are never handed out again.
   await recordErasedSender(deps.lean, actor.id);
   await deps.db.user.deleteMany({ where: { id: actor.id } });
   await deps.access.changed.user(actor.id);
   deps.broadcaster.disconnectUser(actor.id);
   await discardAvatar(deps, user?.avatarKey);
+  await deleteBlobs(deps, files);
 }

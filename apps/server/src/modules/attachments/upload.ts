@@ -1,0 +1,191 @@
+import type { IncomingMessage } from "node:http";
+import { Readable, Transform } from "node:stream";
+import type { Attachment } from "@hestia/contracts";
+import busboy from "busboy";
+import type { Actor, Deps } from "../../deps";
+import { AppError } from "../../errors";
+import { cleanFileName, toAttachment } from "./attachment-row";
+import { deleteBlobs, storageUsed } from "./attachments.service";
+import { createMarkupScanner, inlineable, SNIFF_BYTES, sniffType, THUMBNAIL_TYPES } from "./sniff";
+import { newBlobKey, thumbnailKeyOf } from "./storage/blob-store";
+import { readImage } from "./thumbnail";
+
+/** Room for the multipart framing around the file (boundaries, part headers, a few small fields). */
+const MULTIPART_OVERHEAD = 16 * 1024;
+
+const MiB = 1024 * 1024;
+const size = (bytes: number) =>
+  bytes >= MiB
+    ? `${Math.round((bytes / MiB) * 10) / 10} MiB`
+    : bytes >= 1024
+      ? `${Math.round((bytes / 1024) * 10) / 10} KiB`
+      : `${bytes} bytes`;
+
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError("PAYLOAD_TOO_LARGE", `The file is too large: at most ${size(maxBytes)}`, { details: { limit: "file", maxBytes } });
+
+const overQuota = (quotaBytes: number, usedBytes: number) =>
+  new AppError(
+    "PAYLOAD_TOO_LARGE",
+    `Your storage quota is used up: your files take ${size(usedBytes)} of ${size(quotaBytes)}; delete some before uploading more`,
+    { details: { limit: "quota", quotaBytes, usedBytes } },
+  );
+
+const badForm = (why: string) => new AppError("BAD_REQUEST", `${why}: send multipart/form-data with the file in the field "file"`);
+
+interface Received {
+  name: string;
+  size: number;
+  head: Buffer;
+  markup: boolean;
+  fields: Record<string, string>;
+}
+
+/**
+ * `POST /attachments`: streams the multipart body's `file` into the blob store (never held in memory),
+ * sniffs its type from its first bytes, reads image dimensions and makes a thumbnail, and records it as
+ * a pending upload. Over the file limit or the owner's quota: 413, and nothing is left in storage.
+ */
+export async function receiveUpload(deps: Deps, actor: Actor, req: IncomingMessage, query: Record<string, unknown>): Promise<Attachment> {
+  const { maxBytes, quotaBytes } = deps.config.attachments;
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  if (declared > maxBytes + MULTIPART_OVERHEAD) throw fileTooLarge(maxBytes);
+  const used = await storageUsed(deps, actor.id);
+  if (used >= quotaBytes || used + Math.max(0, declared - MULTIPART_OVERHEAD) > quotaBytes) throw overQuota(quotaBytes, used);
+
+  const key = newBlobKey();
+  const received = await receiveFile(deps, req, key, maxBytes);
+  const written = [key];
+  try {
+    const usedNow = await storageUsed(deps, actor.id);
+    if (usedNow + received.size > quotaBytes) throw overQuota(quotaBytes, usedNow);
+    const encrypted = received.fields.encrypted === "true" || query.encrypted === "true";
+    const mimeType = encrypted ? "application/octet-stream" : await sniffType(received.head);
+    let image: Awaited<ReturnType<typeof readImage>>;
+    if (THUMBNAIL_TYPES.has(mimeType)) {
+      const blob = await deps.blobs.get(key);
+      image = blob && (await readImage(blob.stream));
+    }
+    let thumbnailKey: string | null = null;
+    if (image?.thumbnail) {
+      thumbnailKey = thumbnailKeyOf(key);
+      written.push(thumbnailKey);
+      await deps.blobs.put(thumbnailKey, Readable.from([image.thumbnail]), { contentType: "image/webp" });
+    }
+    const row = await deps.db.attachment.create({
+      data: {
+        ownerId: actor.id,
+        storageKey: key,
+        thumbnailKey,
+        name: cleanFileName(received.name),
+        mimeType,
+        size: received.size,
+        width: image?.width ?? null,
+        height: image?.height ?? null,
+        encrypted,
+        // A polyglot (an image that is also markup) is only ever a download.
+        inline: !encrypted && inlineable(mimeType) && !received.markup,
+      },
+    });
+    return toAttachment({ ...row, messageId: null, conversationId: null }, deps.config.publicUrl);
+  } catch (error) {
+    await deleteBlobs(deps, written);
+    throw error;
+  }
+}
+
+/** Parses the multipart body, streaming its one file into storage under `key`; a failure leaves nothing stored. */
+function receiveFile(deps: Deps, req: IncomingMessage, key: string, maxBytes: number): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 8, fieldSize: 1024, parts: 10 } });
+    } catch {
+      reject(badForm("Not a multipart body"));
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let failure: Error | undefined;
+    let stored: Promise<Received> | undefined;
+    let tap: Transform | undefined;
+    let file: Readable | undefined;
+    let settled = false;
+    const fail = (error: Error) => {
+      failure ??= error;
+      tap?.destroy(failure);
+      // The rest of the body is read and dropped, so the answer comes once the client has sent it all.
+      file?.unpipe();
+      file?.resume();
+    };
+    const finish = async () => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      try {
+        if (failure) {
+          if (
+            await stored?.then(
+              () => true,
+              () => false,
+            )
+          )
+            await deps.blobs.delete(key);
+          throw failure;
+        }
+        if (!stored) throw badForm("No file");
+        resolve(await stored);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    parser.on("field", (name, value) => {
+      fields[name] = value;
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file" || stored) {
+        stream.resume();
+        fail(badForm(`Unexpected file field "${name}"`));
+        return;
+      }
+      file = stream;
+      const headChunks: Buffer[] = [];
+      let headLength = 0;
+      const scanner = createMarkupScanner();
+      tap = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          if (headLength < SNIFF_BYTES) {
+            headChunks.push(chunk);
+            headLength += chunk.length;
+          }
+          scanner.feed(chunk);
+          callback(null, chunk);
+        },
+      });
+      stream.on("limit", () => fail(fileTooLarge(maxBytes)));
+      stream.on("error", (error: Error) => fail(error));
+      stream.pipe(tap);
+      const put = deps.blobs.put(key, tap).then(({ size }) => ({
+        name: info.filename ?? "file",
+        size,
+        head: Buffer.concat(headChunks).subarray(0, SNIFF_BYTES),
+        markup: scanner.found,
+        fields,
+      }));
+      put.catch(() => undefined);
+      stored = put;
+    });
+    parser.on("filesLimit", () => fail(badForm("Only one file per upload")));
+    parser.on("error", (error: Error) => {
+      fail(badForm(`Malformed multipart body (${error.message})`));
+      void finish();
+    });
+    parser.on("close", () => void finish());
+    req.on("close", () => {
+      if (!req.complete) {
+        fail(new AppError("BAD_REQUEST", "The upload was interrupted"));
+        void finish();
+      }
+    });
+    req.pipe(parser);
+  });
+}
