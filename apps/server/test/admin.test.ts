@@ -258,7 +258,8 @@ describe("server admins", () => {
     const after = await send("after");
     expect(after.seq).toBe(bad.seq + 1);
     const history = await api(server, "GET", `/groups/${group.body.id}/messages`, { token: member.token });
-    const tombstone = { ...bad, content: null, deletedAt: expect.any(String) };
+    // A deletion is a change: the tombstone takes the conversation's next changeSeq.
+    const tombstone = { ...bad, content: null, deletedAt: expect.any(String), changeSeq: expect.any(Number) };
     expect(history.body).toEqual([before, tombstone, after]);
     expect(await emitAck(ownerSocket, "getGroupHistory", { groupId: group.body.id })).toEqual([before, tombstone, after]);
     const queued = await api(server, "GET", "/admin/reports?status=open&limit=100", { token: admin.token });
@@ -297,7 +298,7 @@ describe("server admins", () => {
       [bob, alice],
     ] as const) {
       const history = await api(server, "GET", `/messages/direct/${other.id}`, { token: user.token });
-      expect(history.body).toEqual([{ ...message, content: null, deletedAt: expect.any(String) }]);
+      expect(history.body).toEqual([{ ...message, content: null, deletedAt: expect.any(String), changeSeq: message.changeSeq + 1 }]);
     }
     for (const socket of sockets) socket.close();
   });

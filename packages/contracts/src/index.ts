@@ -7,6 +7,7 @@ export * from "./errors";
 export * from "./friends";
 export * from "./groups";
 export * from "./health";
+export * from "./lifecycle";
 export * from "./messages";
 export * from "./moderation";
 export * from "./socket";
@@ -18,6 +19,7 @@ import { e2eeContract } from "./e2ee";
 import { friendsContract } from "./friends";
 import { groupsContract } from "./groups";
 import { healthContract } from "./health";
+import { lifecycleContract } from "./lifecycle";
 import { messagesContract } from "./messages";
 import { adminContract, blocksContract, reportsContract } from "./moderation";
 import { usersContract } from "./users";
@@ -35,5 +37,6 @@ export const contract = {
   blocks: blocksContract,
   reports: reportsContract,
   admin: adminContract,
+  lifecycle: lifecycleContract,
 };
 export type Contract = typeof contract;

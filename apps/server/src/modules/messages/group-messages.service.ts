@@ -2,6 +2,7 @@ import type { Message, SendMessage } from "@hestia/contracts";
 import type { Actor, Deps } from "../../deps";
 import { groupNotFound, requireMember } from "../groups/groups.policy";
 import { badCursor } from "./direct-messages.service";
+import { resolveReply } from "./message-access";
 import { messageBody } from "./message-body";
 import { checkMentions } from "./message-mentions";
 import { answer } from "./message-outcome";
@@ -21,9 +22,10 @@ export async function sendGroupMessage(
   await requireMember(deps.access, groupId, actor.id);
   const { body, epoch } = messageBody(groupId, input);
   const mentions = await checkMentions(deps.access, groupId, input.mentions);
+  const replyTo = await resolveReply(deps, actor.id, groupId, input.replyToId);
   // An encrypted group takes only ciphertext, and ciphertext only of its current MLS epoch: the store checks both.
   const outcome = await deps.messages.append(
-    { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions },
+    { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions, replyTo },
     options,
   );
   return answer(
@@ -40,7 +42,7 @@ export async function sendGroupMessage(
 
 export async function groupHistory(deps: Deps, actor: Actor, groupId: number, options: HistoryOptions): Promise<Message[]> {
   await requireMember(deps.access, groupId, actor.id);
-  const page = await deps.messages.history(groupRef(groupId), options);
+  const page = await deps.messages.history(groupRef(groupId), { ...options, viewerId: actor.id });
   if (!page) throw badCursor();
   return page;
 }

@@ -1,6 +1,7 @@
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
-import { eraseMessage, findMessage } from "../messages/store/single-message";
+import { deleteForEveryone } from "../messages/lifecycle.service";
+import { findMessage } from "../messages/store/single-message";
 import { requireServerAdmin } from "./admin.policy";
 import { recordAction } from "./audit-log";
 
@@ -13,12 +14,7 @@ export async function deleteAnyMessage(deps: Deps, actor: Actor, messageId: numb
   await requireServerAdmin(deps.db, actor);
   const message = await findMessage(deps.lean, messageId);
   if (!message) throw new AppError("NOT_FOUND", "Message not found");
-  if (!(await eraseMessage(deps.lean, messageId, new Date()))) return;
-  const members = await deps.db.membership.findMany({ where: { conversationId: message.conversationId }, select: { userId: true } });
-  deps.broadcaster.messageDeleted(
-    members.map((member) => member.userId),
-    { conversationId: message.conversationId, messageId, seq: message.seq },
-  );
+  if (!(await deleteForEveryone(deps, message))) return;
   await recordAction(deps.lean, {
     adminId: actor.id,
     action: "delete_message",
