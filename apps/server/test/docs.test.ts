@@ -110,6 +110,7 @@ describe("API documentation", () => {
         "PUT /messages/{id}/reactions/{emoji}",
         "DELETE /messages/{id}/reactions/{emoji}",
         "GET /conversations/{id}/changes",
+        "GET /search/messages",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
@@ -143,6 +144,7 @@ describe("API documentation", () => {
       $ref: "#/components/schemas/Reactions",
     });
     expect(response.body.components.schemas.Message.properties.replyTo).toBeDefined();
+    expect(Object.keys(paths["/search/messages"]!.get.responses)).toContain("429");
     expect(paths["/conversations"]!.get.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual([
       "cursor",
       "limit",

@@ -141,4 +141,16 @@ export const lifecycleContract = {
     tags: ["conversations"],
     errors: ["VALIDATION_ERROR", "NOT_FOUND"],
   }),
+  search: endpoint({
+    method: "GET",
+    path: "/search/messages",
+    input: SearchQuerySchema,
+    output: page(MessageSchema),
+    auth: true,
+    summary: "Full-text search over plaintext messages of your conversations, best match first",
+    description:
+      "Matches words (every word of `q` must start a word of the message), not raw substrings. Covers the conversations you are a member of now; reflects edits; never returns deleted or encrypted messages. Pass `nextCursor` back as `cursor`.",
+    tags: ["messages"],
+    errors: ["VALIDATION_ERROR", "NOT_FOUND", "RATE_LIMITED"],
+  }),
 };

@@ -1,6 +1,7 @@
 import { lifecycleContract } from "@hestia/contracts";
 import { fromContract } from "../../trpc/from-contract";
 import { conversationChanges, deleteMessage, editOwnMessage, messageEdits, react } from "./lifecycle.service";
+import { searchOwnMessages } from "./search.service";
 
 export const lifecycleRouter = {
   edit: fromContract(lifecycleContract.edit, ({ ctx, input }) => editOwnMessage(ctx.deps, ctx.actor, input.id, input.content), {
@@ -18,4 +19,8 @@ export const lifecycleRouter = {
     limit: "reactions",
   }),
   changes: fromContract(lifecycleContract.changes, ({ ctx, input }) => conversationChanges(ctx.deps, ctx.actor, input.id, input)),
+
+  search: fromContract(lifecycleContract.search, ({ ctx, input }) => searchOwnMessages(ctx.deps, ctx.actor, input), {
+    limit: "messageSearch",
+  }),
 };
