@@ -37,7 +37,15 @@ export const DmNotificationSchema = MessageSchema.extend({ senderId: z.number().
 export type DmNotification = z.infer<typeof DmNotificationSchema>;
 
 /** `messageDeleted`: which message of which conversation became a tombstone. */
-export const MessageDeletedSchema = z.object({ conversationId: z.number().int(), messageId: z.number().int(), seq: z.number().int() });
+export const MessageDeletedSchema = z.object({
+  conversationId: z.number().int(),
+  messageId: z.number().int(),
+  seq: z.number().int(),
+  /** When it was deleted. */
+  deletedAt: TimestampSchema.optional(),
+  /** The conversation's changeSeq after the deletion. */
+  changeSeq: z.number().int().optional(),
+});
 export type MessageDeleted = z.infer<typeof MessageDeletedSchema>;
 
 /** `reaction`: a member added or took back a reaction. */

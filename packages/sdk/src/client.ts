@@ -12,6 +12,7 @@ import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
 import { HestiaError } from "./errors";
 import { call, callWithForm, type Transport } from "./http";
 import { type RetryOptions, sendIdempotent } from "./idempotency";
+import { createMessages } from "./messages/messages";
 import { Realtime } from "./realtime/realtime";
 import type { RealtimeOptions } from "./realtime/types";
 import { createSafety } from "./safety";
@@ -79,6 +80,7 @@ export function createClient(options: ClientOptions) {
       getToken: () => credentials.token,
       renew: (rejected) => credentials.renew(rejected),
       selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
+      changes: (conversationId, page) => call(transport, contract.lifecycle.changes, { ...page, id: conversationId, limit: 100 }),
     },
     options.realtime,
   );
@@ -247,6 +249,9 @@ export function createClient(options: ClientOptions) {
 
     /** Blocks, reports and your data export. */
     safety: createSafety(transport),
+
+    /** Edits, deletion, reactions, the changes feed and search (replies: `replyToId` on any send). */
+    messages: createMessages(transport),
 
     /** Socket.IO: live messages and presence, with reconnect and catch-up. Call `connect()` first. */
     realtime,

@@ -16,8 +16,15 @@ export type HistoryQuery = Params<typeof HistoryQuerySchema, "limit">;
  * `client.e2ee` sends); an idempotency key is added when none is given.
  */
 export type SendInput = (
-  | { content: string; encrypted?: false; ciphertext?: undefined /** Members to mention (at most 50). */; mentions?: number[] }
-  | { encrypted: true; ciphertext: string; content?: undefined; mentions?: undefined }
+  | {
+      content: string;
+      encrypted?: false;
+      ciphertext?: undefined /** Members to mention (at most 50). */;
+      mentions?: number[];
+      /** The message this one replies to (same conversation, not deleted). */
+      replyToId?: number;
+    }
+  | { encrypted: true; ciphertext: string; content?: undefined; mentions?: undefined; replyToId?: undefined }
 ) & { idempotencyKey?: string };
 export type CreateGroupInput = Params<typeof CreateGroupSchema>;
 export type UpdateGroupInput = Params<typeof UpdateGroupSchema>;

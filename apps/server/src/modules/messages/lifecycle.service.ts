@@ -43,12 +43,15 @@ export async function messageEdits(deps: Deps, actor: Actor, messageId: number):
  * path: a sender's, a group admin's and a server admin's deletions all end here. Answers whether this call deleted it.
  */
 export async function deleteForEveryone(deps: Deps, message: Pick<MessageFacts, "id" | "conversationId" | "seq">): Promise<boolean> {
-  const changeSeq = await tombstone(deps.lean, message, new Date());
+  const at = new Date();
+  const changeSeq = await tombstone(deps.lean, message, at);
   if (changeSeq === undefined) return false;
   deps.broadcaster.messageDeleted(await memberIds(deps, message.conversationId), {
     conversationId: message.conversationId,
     messageId: message.id,
     seq: message.seq,
+    deletedAt: at.toISOString(),
+    changeSeq,
   });
   return true;
 }
