@@ -270,3 +270,26 @@ describe("the changes feed", () => {
     expect((await api(server, "GET", `/conversations/${groupId}/changes?after=-1`, { token: ann.token })).status).toBe(400);
   });
 });
+
+describe("reaction and edit limits", () => {
+  it("count reactions and edits per user through RATE_LIMIT_REACTIONS (429 with Retry-After, or a RATE_LIMITED ack)", async () => {
+    const limited = await startServer({ RATE_LIMIT_REACTIONS: "3/1h" });
+    try {
+      const owner = await registerUser(limited, "owner");
+      const groupId = (await api(limited, "POST", "/groups", { token: owner.token, body: { name: "Limits" } })).body.id as number;
+      const message = (await api(limited, "POST", `/groups/${groupId}/messages`, { token: owner.token, body: { content: "x" } })).body;
+      for (const emoji of ["😀", "😃"]) {
+        expect((await api(limited, "PUT", `/messages/${message.id}/reactions/${enc(emoji)}`, { token: owner.token })).status).toBe(200);
+      }
+      expect((await api(limited, "PATCH", `/messages/${message.id}`, { token: owner.token, body: { content: "y" } })).status).toBe(200);
+      const refused = await api(limited, "PUT", `/messages/${message.id}/reactions/${enc("😄")}`, { token: owner.token });
+      expect([refused.status, refused.body.code]).toEqual([429, "RATE_LIMITED"]);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      const socket = await connect(limited, owner.token);
+      expect(await emitAck(socket, "react", { messageId: message.id, emoji: "😄" })).toMatchObject({ code: "RATE_LIMITED" });
+      socket.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});
