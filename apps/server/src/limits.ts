@@ -14,6 +14,9 @@ export const rateLimitTable = {
   // Enough to search as you type, too few to list every account.
   userSearch: { env: "RATE_LIMIT_USER_SEARCH", default: "120/1m", what: "user searches" },
   reports: { env: "RATE_LIMIT_REPORTS", default: "20/1h", what: "reports" },
+  // Reactions and edits come in bursts (a row of emoji) but each one is a write and a broadcast.
+  reactions: { env: "RATE_LIMIT_REACTIONS", default: "10/1s burst 50/1m", what: "reactions and edits" },
+  messageSearch: { env: "RATE_LIMIT_MESSAGE_SEARCH", default: "60/1m burst 60/10m", what: "message searches" },
   exports: { env: "RATE_LIMIT_EXPORTS", default: "5/1h", what: "data exports" },
 } as const satisfies Record<string, { env: string; default: string; what: string }>;
 

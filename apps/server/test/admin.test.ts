@@ -250,7 +250,13 @@ describe("server admins", () => {
     const deleted = await api(server, "DELETE", `/admin/messages/${bad.id}`, { token: admin.token });
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe("");
-    const event = { conversationId: group.body.id, messageId: bad.id, seq: bad.seq };
+    const event = {
+      conversationId: group.body.id,
+      messageId: bad.id,
+      seq: bad.seq,
+      deletedAt: expect.any(String),
+      changeSeq: expect.any(Number),
+    };
     await eventually(() => {
       for (const received of told) expect(received).toEqual([event]);
     });
@@ -258,7 +264,8 @@ describe("server admins", () => {
     const after = await send("after");
     expect(after.seq).toBe(bad.seq + 1);
     const history = await api(server, "GET", `/groups/${group.body.id}/messages`, { token: member.token });
-    const tombstone = { ...bad, content: null, deletedAt: expect.any(String) };
+    // A deletion is a change: the tombstone takes the conversation's next changeSeq.
+    const tombstone = { ...bad, content: null, deletedAt: expect.any(String), changeSeq: expect.any(Number) };
     expect(history.body).toEqual([before, tombstone, after]);
     expect(await emitAck(ownerSocket, "getGroupHistory", { groupId: group.body.id })).toEqual([before, tombstone, after]);
     const queued = await api(server, "GET", "/admin/reports?status=open&limit=100", { token: admin.token });
@@ -290,14 +297,16 @@ describe("server admins", () => {
     expect((await api(server, "DELETE", `/admin/messages/${message.id}`, { token: admin.token })).status).toBe(204);
     await eventually(() => {
       for (const received of told)
-        expect(received).toEqual([{ conversationId: message.conversationId, messageId: message.id, seq: message.seq }]);
+        expect(received).toEqual([
+          expect.objectContaining({ conversationId: message.conversationId, messageId: message.id, seq: message.seq }),
+        ]);
     });
     for (const [user, other] of [
       [alice, bob],
       [bob, alice],
     ] as const) {
       const history = await api(server, "GET", `/messages/direct/${other.id}`, { token: user.token });
-      expect(history.body).toEqual([{ ...message, content: null, deletedAt: expect.any(String) }]);
+      expect(history.body).toEqual([{ ...message, content: null, deletedAt: expect.any(String), changeSeq: message.changeSeq + 1 }]);
     }
     for (const socket of sockets) socket.close();
   });

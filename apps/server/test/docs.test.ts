@@ -109,6 +109,13 @@ describe("API documentation", () => {
         "GET /attachments/{id}/thumbnail",
         "GET /attachments/{id}/info",
         "GET /attachments/{id}/signed-url",
+        "PATCH /messages/{id}",
+        "GET /messages/{id}/edits",
+        "DELETE /messages/{id}",
+        "PUT /messages/{id}/reactions/{emoji}",
+        "DELETE /messages/{id}/reactions/{emoji}",
+        "GET /conversations/{id}/changes",
+        "GET /search/messages",
       ].sort(),
     );
     expect(response.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
@@ -136,6 +143,13 @@ describe("API documentation", () => {
     expect(response.body.components.schemas.DataExport.properties.messages).toBeDefined();
     expect(Object.keys(paths["/reports"]!.post.responses)).toEqual(expect.arrayContaining(["201", "400", "404", "429"]));
     expect(Object.keys(paths["/users/search"]!.get.responses)).toContain("429");
+    expect(Object.keys(paths["/messages/{id}"]!.delete.responses)).toEqual(expect.arrayContaining(["204", "403", "404"]));
+    expect(Object.keys(paths["/messages/{id}"]!.patch.responses)).toEqual(expect.arrayContaining(["200", "403", "404", "409", "429"]));
+    expect(paths["/messages/{id}/reactions/{emoji}"]!.put.responses["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Reactions",
+    });
+    expect(response.body.components.schemas.Message.properties.replyTo).toBeDefined();
+    expect(Object.keys(paths["/search/messages"]!.get.responses)).toContain("429");
     expect(paths["/conversations"]!.get.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual([
       "cursor",
       "limit",

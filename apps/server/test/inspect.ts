@@ -14,6 +14,13 @@ export function memoryLogger(): { logger: Logger; text(): string } {
   return { logger: pino({ level: "trace" }, destination), text: () => lines.join("") };
 }
 
+/** Bytes as hex (so that `findSecret` sees inside them), big integers as text. */
+function dumpValue(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Uint8Array) return Buffer.from(raw).toString("hex");
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
 /** Every row of every table of the server's database, as text (one JSON line per row). */
 export async function dumpDatabase(server: TestServer): Promise<string> {
   const db = server.app.deps.db;
@@ -26,10 +33,11 @@ export async function dumpDatabase(server: TestServer): Promise<string> {
     : (await db.$queryRawUnsafe<Record<string, string>[]>("SHOW TABLES")).map((row) => Object.values(row)[0]!);
   const quote = (name: string) => (flavour === "sqlite" ? `"${name}"` : `\`${name}\``);
   const lines: string[] = [];
+  const lean = server.app.deps.lean;
   for (const table of tables) {
-    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM ${quote(table)}`);
-    for (const row of rows)
-      lines.push(`${table} ${JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))}`);
+    // Read through the driver: SQLite's full-text index keeps blobs that Prisma's raw queries cannot type.
+    const rows = await lean.all<Record<string, unknown>>(`SELECT * FROM ${quote(table)}`);
+    for (const row of rows) lines.push(`${table} ${JSON.stringify(row, dumpValue)}`);
   }
   return lines.join("\n");
 }

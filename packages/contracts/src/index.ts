@@ -8,6 +8,7 @@ export * from "./errors";
 export * from "./friends";
 export * from "./groups";
 export * from "./health";
+export * from "./lifecycle";
 export * from "./messages";
 export * from "./moderation";
 export * from "./socket";
@@ -20,6 +21,7 @@ import { e2eeContract } from "./e2ee";
 import { friendsContract } from "./friends";
 import { groupsContract } from "./groups";
 import { healthContract } from "./health";
+import { lifecycleContract } from "./lifecycle";
 import { messagesContract } from "./messages";
 import { adminContract, blocksContract, reportsContract } from "./moderation";
 import { usersContract } from "./users";
@@ -38,5 +40,6 @@ export const contract = {
   reports: reportsContract,
   admin: adminContract,
   attachments: attachmentsContract,
+  lifecycle: lifecycleContract,
 };
 export type Contract = typeof contract;

@@ -21,6 +21,19 @@ export const ContentSchema = z
 /** A client-chosen key (1–64 characters) that makes a retried send return the original message. */
 export const IdempotencyKeySchema = z.string().min(1).max(64);
 
+/** What a message that replies to another shows of it: `preview` is its first 200 characters, null when it was deleted or is encrypted. */
+export const ReplyPreviewSchema = z
+  .object({ id: z.number().int(), userId: z.number().int(), username: z.string(), preview: z.string().nullable() })
+  .meta({ id: "ReplyPreview" });
+export type ReplyPreview = z.infer<typeof ReplyPreviewSchema>;
+
+/** Characters of the original a reply preview shows. */
+export const REPLY_PREVIEW_LENGTH = 200;
+
+/** One emoji on a message: how many users reacted with it, and whether you did. */
+export const ReactionCountSchema = z.object({ emoji: z.string(), count: z.number().int(), me: z.boolean() }).meta({ id: "ReactionCount" });
+export type ReactionCount = z.infer<typeof ReactionCountSchema>;
+
 /**
  * A stored message. `groupId` is set for group messages, `recipientId` for direct messages;
  * `seq` is its position in the conversation (1, 2, 3 ...).
@@ -45,6 +58,14 @@ export const MessageSchema = z
     mentions: z.array(z.number().int()).optional(),
     /** The files the message carries (absent when none). */
     attachments: z.array(AttachmentSchema).optional(),
+    /** The message this one replies to, when it replies to one. */
+    replyTo: ReplyPreviewSchema.nullable().optional(),
+    /** When the text was last edited (earlier versions: `GET /messages/{id}/edits`). */
+    editedAt: TimestampSchema.nullable().optional(),
+    /** Reactions, one entry per emoji, when there are any (in history, the changes feed and search). */
+    reactions: z.array(ReactionCountSchema).optional(),
+    /** The conversation's change counter at this message's last change (sent, edited, deleted, reacted to). */
+    changeSeq: z.number().int().optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof MessageSchema>;
@@ -73,6 +94,8 @@ export function sendMessage<T extends z.ZodRawShape>(target: T) {
       mentions: z.array(IdSchema).max(MENTIONS_MAX, `at most ${MENTIONS_MAX} mentions`).optional(),
       /** Ids of the sender's pending uploads to send with the message (then `content` may be left out). */
       attachments: AttachmentIdsSchema.optional(),
+      /** The message this one replies to: a message of the same conversation that is not deleted. */
+      replyToId: IdSchema.optional(),
     })
     .superRefine((input, ctx) => {
       const { content, encrypted, ciphertext, mentions, attachments } = input as {
@@ -89,6 +112,8 @@ export function sendMessage<T extends z.ZodRawShape>(target: T) {
         // The server must not learn who an encrypted message is about: its mentions travel inside the ciphertext.
         if (mentions?.length)
           ctx.addIssue({ code: "custom", path: ["mentions"], message: "an encrypted message carries its mentions inside the ciphertext" });
+        if ((input as { replyToId?: number }).replyToId !== undefined)
+          ctx.addIssue({ code: "custom", path: ["replyToId"], message: "an encrypted message carries its reply inside the ciphertext" });
       } else {
         if (!attachments?.length) {
           if (content === undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "content is required" });

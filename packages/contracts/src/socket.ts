@@ -2,7 +2,8 @@ import { z } from "zod";
 import { IdSchema, TimestampSchema } from "./common";
 import { DeliveredStateSchema, ReadStateSchema, seqSchema } from "./conversations";
 import { type ErrorBody, ErrorBodySchema, ErrorCodeSchema } from "./errors";
-import { historyQuery, MessageSchema, sendMessage } from "./messages";
+import { EmojiSchema, ReactionsSchema } from "./lifecycle";
+import { ContentSchema, historyQuery, MessageSchema, sendMessage } from "./messages";
 import { UserStatusSchema } from "./users";
 
 /** A client → server event: its payload and what a successful acknowledgement carries. */
@@ -36,8 +37,32 @@ export const DmNotificationSchema = MessageSchema.extend({ senderId: z.number().
 export type DmNotification = z.infer<typeof DmNotificationSchema>;
 
 /** `messageDeleted`: which message of which conversation became a tombstone. */
-export const MessageDeletedSchema = z.object({ conversationId: z.number().int(), messageId: z.number().int(), seq: z.number().int() });
+export const MessageDeletedSchema = z.object({
+  conversationId: z.number().int(),
+  messageId: z.number().int(),
+  seq: z.number().int(),
+  /** When it was deleted. */
+  deletedAt: TimestampSchema.optional(),
+  /** The conversation's changeSeq after the deletion. */
+  changeSeq: z.number().int().optional(),
+});
 export type MessageDeleted = z.infer<typeof MessageDeletedSchema>;
+
+/** `reaction`: a member added or took back a reaction. */
+export const ReactionEventSchema = z.object({
+  conversationId: z.number().int(),
+  messageId: z.number().int(),
+  emoji: z.string(),
+  userId: z.number().int(),
+  added: z.boolean(),
+  /** The conversation's changeSeq after this change. */
+  changeSeq: z.number().int().optional(),
+});
+export type ReactionEvent = z.infer<typeof ReactionEventSchema>;
+
+/** `messageUpdated`: a message was edited; its new state. */
+export const MessageUpdatedSchema = z.object({ message: MessageSchema });
+export type MessageUpdated = z.infer<typeof MessageUpdatedSchema>;
 
 /** `presence`: a friend's status changed. */
 export const PresenceSchema = z.object({ userId: z.number().int(), status: UserStatusSchema });
@@ -94,6 +119,26 @@ export const clientEvents = {
     summary: "Mark a conversation read up to a seq (also delivered); your other sockets get readState, the other members receipt",
   },
   markDelivered: { payload: CursorMoveSchema, ack: DeliveredStateSchema, summary: "Mark a conversation's messages up to a seq delivered" },
+  editMessage: {
+    payload: z.object({ messageId: IdSchema, content: ContentSchema }),
+    ack: MessageSchema,
+    summary: "Edit your own plaintext message; members get messageUpdated",
+  },
+  deleteMessage: {
+    payload: z.object({ messageId: IdSchema }),
+    ack: OkSchema,
+    summary: "Delete a message for everyone (its sender, a group's owner or admins); members get messageDeleted",
+  },
+  react: {
+    payload: z.object({ messageId: IdSchema, emoji: EmojiSchema }),
+    ack: ReactionsSchema,
+    summary: "React to a message with one emoji (idempotent); members get reaction",
+  },
+  unreact: {
+    payload: z.object({ messageId: IdSchema, emoji: EmojiSchema }),
+    ack: ReactionsSchema,
+    summary: "Take back a reaction (idempotent); members get reaction",
+  },
   typing: {
     payload: z.object({ conversationId: IdSchema, typing: z.boolean() }),
     ack: OkSchema,
@@ -126,6 +171,8 @@ export const serverEvents = {
     payload: MessageDeletedSchema,
     summary: "A message was deleted for everyone: it stays in history as a tombstone (to the conversation's members' devices)",
   },
+  messageUpdated: { payload: MessageUpdatedSchema, summary: "A message was edited: its new state, to the conversation's members' devices" },
+  reaction: { payload: ReactionEventSchema, summary: "A member added or took back a reaction, to the conversation's members' devices" },
   presence: { payload: PresenceSchema, summary: "A friend went online or offline or changed status" },
   readState: {
     payload: ReadStateEventSchema,

@@ -13,6 +13,7 @@ import { E2ee, type E2eeOptions } from "./e2ee/e2ee";
 import { HestiaError } from "./errors";
 import { call, callWithForm, type Transport } from "./http";
 import { type RetryOptions, sendIdempotent } from "./idempotency";
+import { createMessages } from "./messages/messages";
 import { Realtime } from "./realtime/realtime";
 import type { RealtimeOptions } from "./realtime/types";
 import { createSafety } from "./safety";
@@ -80,6 +81,7 @@ export function createClient(options: ClientOptions) {
       getToken: () => credentials.token,
       renew: (rejected) => credentials.renew(rejected),
       selfId: async () => (selfId ??= (await call(transport, users.me, {})).id),
+      changes: (conversationId, page) => call(transport, contract.lifecycle.changes, { ...page, id: conversationId, limit: 100 }),
     },
     options.realtime,
   );
@@ -250,6 +252,9 @@ export function createClient(options: ClientOptions) {
     safety: createSafety(transport),
     /** Files: streamed uploads with progress, downloads, signed links, and end-to-end encrypted files. */
     attachments: createAttachments(transport),
+
+    /** Edits, deletion, reactions, the changes feed and search (replies: `replyToId` on any send). */
+    messages: createMessages(transport),
 
     /** Socket.IO: live messages and presence, with reconnect and catch-up. Call `connect()` first. */
     realtime,

@@ -16,12 +16,18 @@ export type {
   Membership,
   Message,
   MessageDeleted,
+  MessageEdit,
+  MessageUpdated,
   Presence,
   Profile,
+  ReactionCount,
+  ReactionEvent,
+  Reactions,
   ReadState,
   ReadStateEvent,
   Receipt,
   ReceiptEvent,
+  ReplyPreview,
   ReportReason,
   TypingEvent,
   UnreadTotal,
@@ -44,6 +50,8 @@ export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "
 export { type E2eeStorage, memoryStorage } from "./e2ee/storage";
 export { type ClientErrorCode, HestiaError } from "./errors";
 export { newIdempotencyKey, type RetryOptions } from "./idempotency";
+export { applyDeletion, applyReaction, applyUpdate } from "./messages/apply";
+export type { Messages, SearchParams } from "./messages/messages";
 export { Realtime } from "./realtime/realtime";
 export type { RealtimeEventName, RealtimeEvents, RealtimeOptions } from "./realtime/types";
 export type { PageParams, ReportInput, Safety } from "./safety";

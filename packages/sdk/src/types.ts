@@ -16,10 +16,17 @@ export type HistoryQuery = Params<typeof HistoryQuerySchema, "limit">;
  * `client.e2ee` sends), and any attachments; an idempotency key is added when none is given.
  */
 export type SendInput = (
-  | { content: string; encrypted?: false; ciphertext?: undefined /** Members to mention (at most 50). */; mentions?: number[] }
-  | { encrypted: true; ciphertext: string; content?: undefined; mentions?: undefined }
+  | {
+      content: string;
+      encrypted?: false;
+      ciphertext?: undefined /** Members to mention (at most 50). */;
+      mentions?: number[];
+      /** The message this one replies to (same conversation, not deleted). */
+      replyToId?: number;
+    }
+  | { encrypted: true; ciphertext: string; content?: undefined; mentions?: undefined; replyToId?: undefined }
   // Files need no text.
-  | { attachments: number[]; content?: string; encrypted?: false; ciphertext?: undefined; mentions?: number[] }
+  | { attachments: number[]; content?: string; encrypted?: false; ciphertext?: undefined; mentions?: number[]; replyToId?: number }
 ) & {
   idempotencyKey?: string;
   /** Ids of your pending uploads (`client.attachments.upload`) to send with the message, at most 10. */

@@ -1,4 +1,13 @@
-import type { Message, MessageDeleted, Presence, ReadStateEvent, ReceiptEvent, TypingEvent } from "@hestia/contracts";
+import type {
+  Message,
+  MessageDeleted,
+  MessageUpdated,
+  Presence,
+  ReactionEvent,
+  ReadStateEvent,
+  ReceiptEvent,
+  TypingEvent,
+} from "@hestia/contracts";
 
 /** Who gets an event about a conversation: these users' devices, or the sockets in a group's room but these users'. */
 export type Audience = { userIds: number[] } | { groupId: number; exceptUserIds: number[] };
@@ -20,6 +29,10 @@ export interface Broadcaster {
   e2eeDevices(toUserIds: number[], payload: { userId: number }): void;
   /** `messageDeleted` to every device of these users (a conversation's members): a message became a tombstone. */
   messageDeleted(toUserIds: number[], payload: MessageDeleted): void;
+  /** `messageUpdated` to every device of these users (a conversation's members): a message was edited. */
+  messageUpdated(toUserIds: number[], payload: MessageUpdated): void;
+  /** `reaction` to every device of these users (a conversation's members): a reaction was added or taken back. */
+  reaction(toUserIds: number[], payload: ReactionEvent): void;
   /** Makes every socket of these users leave the group's room (removal, group deletion). */
   evictFromGroup(groupId: number, userIds: number[]): void;
   /** Disconnects every socket of a user (account deleted). */

@@ -48,6 +48,12 @@ export function createSocketBroadcaster(io: HestiaServer, cluster?: { link: Link
     messageDeleted(toUserIds, payload) {
       if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("messageDeleted", payload);
     },
+    messageUpdated(toUserIds, payload) {
+      if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("messageUpdated", payload);
+    },
+    reaction(toUserIds, payload) {
+      if (toUserIds.length) io.to(toUserIds.map(userRoom)).emit("reaction", payload);
+    },
     evictFromGroup(groupId, userIds) {
       if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(groupRoom(groupId));
     },

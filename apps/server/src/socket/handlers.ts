@@ -4,6 +4,7 @@ import { setTyping } from "../modules/conversations/typing.service";
 import { requireMember } from "../modules/groups/groups.policy";
 import { directHistory, sendDirect } from "../modules/messages/direct-messages.service";
 import { groupHistory, sendGroupMessage } from "../modules/messages/group-messages.service";
+import { deleteMessage, editOwnMessage, react } from "../modules/messages/lifecycle.service";
 import { defineHandler, type SocketHandler } from "./define-handler";
 import { groupRoom } from "./rooms";
 
@@ -37,6 +38,19 @@ export function createHandlers(deps: Deps): SocketHandler[] {
       markRead(deps, socket.data.actor, conversationId, seq, { socketId: socket.id }),
     ),
     defineHandler(deps, "markDelivered", (socket, { conversationId, seq }) => markDelivered(deps, socket.data.actor, conversationId, seq)),
+    defineHandler(deps, "editMessage", (socket, { messageId, content }) => editOwnMessage(deps, socket.data.actor, messageId, content), {
+      limit: "reactions",
+    }),
+    defineHandler(deps, "deleteMessage", async (socket, { messageId }) => {
+      await deleteMessage(deps, socket.data.actor, messageId);
+      return { ok: true as const };
+    }),
+    defineHandler(deps, "react", (socket, { messageId, emoji }) => react(deps, socket.data.actor, messageId, emoji, true), {
+      limit: "reactions",
+    }),
+    defineHandler(deps, "unreact", (socket, { messageId, emoji }) => react(deps, socket.data.actor, messageId, emoji, false), {
+      limit: "reactions",
+    }),
     defineHandler(deps, "typing", (socket, { conversationId, typing }) => setTyping(deps, socket.data.actor, conversationId, typing)),
   ];
 }

@@ -5,6 +5,7 @@ import { e2eeRouter } from "../modules/e2ee/e2ee.router";
 import { friendsRouter } from "../modules/friends/friends.router";
 import { groupsRouter } from "../modules/groups/groups.router";
 import { healthRouter } from "../modules/health/health.router";
+import { lifecycleRouter } from "../modules/messages/lifecycle.router";
 import { messagesRouter } from "../modules/messages/messages.router";
 import { adminRouter, blocksRouter, reportsRouter } from "../modules/moderation/moderation.router";
 import { usersRouter } from "../modules/users/users.router";
@@ -23,6 +24,7 @@ export const appRouter = router({
   reports: reportsRouter,
   admin: adminRouter,
   attachments: attachmentsRouter,
+  lifecycle: lifecycleRouter,
 });
 
 /** The server's router type, for `@trpc/client` users of `/trpc`. */

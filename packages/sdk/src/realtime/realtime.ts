@@ -43,6 +43,12 @@ export class Realtime {
   #since: number | undefined;
   /** After-connect work (account check, rejoin, catch-up) runs one at a time. */
   #resyncing: Promise<void> = Promise.resolve();
+  /** Per conversation id: the highest changeSeq seen (messages delivered, edits, deletions, reactions). */
+  readonly #changeMarks = new Map<number, number>();
+  /** The marks when the connection was lost: changes after them are read from the changes feed. */
+  #marksAtLoss: Map<number, number> | undefined;
+  /** Messages delivered since the connection was lost: read from history in their current state already. */
+  readonly #deliveredSinceLoss = new Set<number>();
 
   constructor(session: RealtimeSession, options: RealtimeOptions = {}) {
     this.#session = session;
@@ -118,11 +124,14 @@ export class Realtime {
     }
     const [latest] = await this.#request("getGroupHistory", { groupId, limit: 1 });
     this.#feeds.follow({ kind: "group", groupId }, latest);
+    // A lower bound of the conversation's changes: a catch-up reads from here at worst a few changes twice.
+    this.#mark(groupId, latest?.changeSeq ?? 0);
   }
 
   async leaveGroup(groupId: number): Promise<void> {
     this.#groups.delete(groupId);
     this.#feeds.forget({ kind: "group", groupId });
+    this.#changeMarks.delete(groupId);
     await this.#request("leaveGroup", { groupId });
   }
 
@@ -143,7 +152,11 @@ export class Realtime {
   /** A page of direct-message history, oldest first. */
   async dmHistory(query: DMHistoryQuery): Promise<Message[]> {
     const page = await this.#request("getDMHistory", query);
-    if (query.before === undefined && query.after === undefined) this.#feeds.follow({ kind: "dm", otherId: query.otherId }, page.at(-1));
+    if (query.before === undefined && query.after === undefined) {
+      this.#feeds.follow({ kind: "dm", otherId: query.otherId }, page.at(-1));
+      const latest = page.at(-1);
+      if (latest) this.#mark(latest.conversationId, latest.changeSeq ?? 0);
+    }
     return page;
   }
 
@@ -185,6 +198,9 @@ export class Realtime {
     this.#checkedToken = token;
     if (this.#selfId === selfId) return;
     this.#feeds.clear();
+    this.#changeMarks.clear();
+    this.#marksAtLoss = undefined;
+    this.#deliveredSinceLoss.clear();
     this.#groups.clear();
     this.#selfId = selfId;
     this.#hasConnected = false;
@@ -204,6 +220,7 @@ export class Realtime {
     });
     socket.on("disconnect", (reason) => {
       this.#feeds.pause();
+      this.#marksAtLoss ??= new Map(this.#changeMarks);
       const byClient = reason === "io client disconnect";
       this.#events.emit("disconnected", { reason, willReconnect: !byClient });
       // The server closed this socket (a restart or a shutdown): socket.io-client does not retry on its own.
@@ -237,8 +254,10 @@ export class Realtime {
       this.#resyncing = this.#resyncing
         .then(async () => {
           if (this.#socket !== socket || this.#feeds.size === 0) return;
+          this.#marksAtLoss ??= new Map(this.#changeMarks);
           const messages = await this.#feeds.catchUp();
-          this.#events.emit("caughtUp", { messages });
+          const changes = await this.#catchUpChanges();
+          this.#events.emit("caughtUp", changes ? { messages, changes } : { messages });
         })
         .catch((error: unknown) => {
           this.#events.emit("error", asHestiaError(error));
@@ -252,6 +271,18 @@ export class Realtime {
       if (message.groupId !== undefined && this.#groups.has(message.groupId)) {
         this.#feeds.receive({ kind: "group", groupId: message.groupId }, message);
       }
+    });
+    socket.on("messageUpdated", (event) => {
+      this.#mark(event.message.conversationId, event.message.changeSeq);
+      this.#events.emit("messageUpdated", event);
+    });
+    socket.on("messageDeleted", (event) => {
+      this.#mark(event.conversationId, event.changeSeq);
+      this.#events.emit("messageDeleted", event);
+    });
+    socket.on("reaction", (event) => {
+      this.#mark(event.conversationId, event.changeSeq);
+      this.#events.emit("reaction", event);
     });
     socket.on("presence", (presence) => this.#events.emit("presence", presence));
     socket.on("e2eeCommit", (event) => this.#events.emit("e2eeCommit", event));
@@ -282,7 +313,49 @@ export class Realtime {
     await Promise.all([...this.#groups].map((groupId) => this.#rejoin(groupId, live)));
     if (!live()) return;
     const messages = await this.#feeds.catchUp();
-    this.#events.emit("caughtUp", { messages });
+    const changes = await this.#catchUpChanges();
+    this.#events.emit("caughtUp", changes ? { messages, changes } : { messages });
+  }
+
+  #mark(conversationId: number, changeSeq: number | undefined): void {
+    if (changeSeq === undefined) return;
+    if ((this.#changeMarks.get(conversationId) ?? -1) < changeSeq) this.#changeMarks.set(conversationId, changeSeq);
+  }
+
+  /**
+   * Reads what changed in every followed conversation since the connection was lost (edits, deletions,
+   * reactions) from the changes feed, and hands each changed message's current state to
+   * `messageChanged`. Answers how many there were.
+   */
+  async #catchUpChanges(): Promise<number> {
+    const read = this.#session.changes;
+    const marks = this.#marksAtLoss ?? new Map(this.#changeMarks);
+    const fresh = new Set(this.#deliveredSinceLoss);
+    this.#marksAtLoss = undefined;
+    this.#deliveredSinceLoss.clear();
+    if (!read) return 0;
+    let count = 0;
+    for (const [conversationId, after] of marks) {
+      try {
+        let page = await read(conversationId, { after });
+        for (;;) {
+          for (const message of page.items) {
+            this.#mark(conversationId, message.changeSeq);
+            if (fresh.has(message.id)) continue;
+            this.#events.emit("messageChanged", message);
+            count++;
+          }
+          if (!page.nextCursor) break;
+          page = await read(conversationId, { cursor: page.nextCursor });
+        }
+      } catch (error) {
+        const failure = asHestiaError(error);
+        // A conversation you left is no longer followed; anything else is told, and read again next time.
+        if (failure.code === "NOT_FOUND") this.#changeMarks.delete(conversationId);
+        else this.#events.emit("error", failure);
+      }
+    }
+    return count;
   }
 
   /** Rejoins a group's room, retrying while the connection lasts; a group you left meanwhile is forgotten. */
@@ -309,6 +382,8 @@ export class Realtime {
   }
 
   #deliver(conversation: Conversation, message: Message): void {
+    this.#mark(message.conversationId, message.changeSeq);
+    if (this.#marksAtLoss) this.#deliveredSinceLoss.add(message.id);
     if (conversation.kind === "group") {
       this.#events.emit("newGroupMessage", message);
       return;

@@ -19,8 +19,22 @@ export interface RealtimeEvents {
   connected: { reconnected: boolean };
   /** The socket lost its connection; unless you called `disconnect()`, the SDK reconnects with backoff. */
   disconnected: { reason: string; willReconnect: boolean };
-  /** After a reconnect, every followed conversation was read up to date; `messages` were delivered from history. */
-  caughtUp: { messages: number };
+  /**
+   * After a reconnect, every followed conversation was read up to date; `messages` were delivered from
+   * history, and `changes` messages that changed meanwhile were handed to `messageChanged`.
+   */
+  caughtUp: { messages: number; changes?: number };
+  /** A message of a conversation of yours was edited: its new state (without reactions, which an edit leaves as they were). */
+  messageUpdated: ServerEventPayload<"messageUpdated">;
+  /** A message of a conversation of yours was deleted for everyone: it is now a tombstone. */
+  messageDeleted: ServerEventPayload<"messageDeleted">;
+  /** A member added or took back a reaction (`applyReaction` folds it into a message). */
+  reaction: ServerEventPayload<"reaction">;
+  /**
+   * After a reconnect: the current state of a message that changed while you were away (edited, deleted,
+   * reacted to; new messages too), from the changes feed. Replace what you show with it.
+   */
+  messageChanged: Message;
   /**
    * The server may have failed to pass on some events (it lost its link to the other processes for a
    * while): what you show from the server should be read again. Followed conversations are caught up by the
@@ -60,4 +74,6 @@ export interface RealtimeSession {
   renew?(rejected: string | undefined): Promise<boolean>;
   /** The signed-in user's id. */
   selfId(): Promise<number>;
+  /** Reads a conversation's changes feed (`GET /conversations/{id}/changes`); without it, reconnects read new messages only. */
+  changes?(conversationId: number, page: { after?: number; cursor?: string }): Promise<{ items: Message[]; nextCursor: string | null }>;
 }

@@ -61,7 +61,7 @@ export async function getConversation(
 /** A page of a conversation's history, direct or group, for its members. */
 export async function conversationHistory(deps: Deps, actor: Actor, conversationId: number, options: HistoryOptions): Promise<Message[]> {
   const { ref } = await requireConversation(deps, actor.id, conversationId);
-  const page = await deps.messages.history(ref, options);
+  const page = await deps.messages.history(ref, { ...options, viewerId: actor.id });
   if (!page) throw badCursor();
   return listAttachments(deps, page);
 }

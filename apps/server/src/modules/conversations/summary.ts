@@ -56,8 +56,7 @@ export function toSummary(row: InboxRow, baseUrl: string, now: number, lastMessa
     lastSeq: row.lastSeq,
     muted,
     mutedUntil: muted && !row.muted ? mutedUntil : null,
-    // Until edits, deletions and reactions exist, only new messages change a conversation.
-    changeSeq: row.lastSeq,
+    changeSeq: row.changeSeq,
   };
   if (row.kind === "GROUP") {
     summary.group = { id: row.id, name: row.name ?? "", memberCount: Number(row.memberCount ?? 0), role: row.role as GroupRole };

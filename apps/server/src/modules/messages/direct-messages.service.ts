@@ -5,6 +5,7 @@ import { AppError } from "../../errors";
 import { appendWithAttachments, listAttachments } from "../attachments/attachments.service";
 import { areFriends } from "../friends/friends.policy";
 import { requireUser } from "../users/users.policy";
+import { resolveReply } from "./message-access";
 import { messageBody } from "./message-body";
 import { checkMentions } from "./message-mentions";
 import { answer } from "./message-outcome";
@@ -60,8 +61,9 @@ export async function sendDirect(
   const conversation = await friendConversation(deps, actor, recipientId);
   const { body, epoch } = messageBody(conversation.id, input);
   const mentions = await checkMentions(deps.access, conversation.id, input.mentions);
+  const replyTo = await resolveReply(deps, actor.id, conversation.id, input.replyToId);
   const outcome = await appendWithAttachments(deps, actor, conversation.id, input, () =>
-    deps.messages.append({ conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions }, options),
+    deps.messages.append({ conversation, sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions, replyTo }, options),
   );
   return answer(
     outcome,
@@ -85,7 +87,7 @@ export async function directHistory(deps: Deps, actor: Actor, otherId: number, o
     if (!(await areFriends(deps.access, actor.id, otherId))) throw await notFriends(deps, otherId);
     return [];
   }
-  const page = await deps.messages.history(conversation, options);
+  const page = await deps.messages.history(conversation, { ...options, viewerId: actor.id });
   if (!page) throw badCursor();
   return listAttachments(deps, page);
 }

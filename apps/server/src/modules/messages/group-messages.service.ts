@@ -3,6 +3,7 @@ import type { Actor, Deps } from "../../deps";
 import { appendWithAttachments, listAttachments } from "../attachments/attachments.service";
 import { groupNotFound, requireMember } from "../groups/groups.policy";
 import { badCursor } from "./direct-messages.service";
+import { resolveReply } from "./message-access";
 import { messageBody } from "./message-body";
 import { checkMentions } from "./message-mentions";
 import { answer } from "./message-outcome";
@@ -22,10 +23,11 @@ export async function sendGroupMessage(
   await requireMember(deps.access, groupId, actor.id);
   const { body, epoch } = messageBody(groupId, input);
   const mentions = await checkMentions(deps.access, groupId, input.mentions);
+  const replyTo = await resolveReply(deps, actor.id, groupId, input.replyToId);
   // An encrypted group takes only ciphertext, and ciphertext only of its current MLS epoch: the store checks both.
   const outcome = await appendWithAttachments(deps, actor, groupId, input, () =>
     deps.messages.append(
-      { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions },
+      { conversation: groupRef(groupId), sender: actor, body, idempotencyKey: input.idempotencyKey, epoch, mentions, replyTo },
       options,
     ),
   );
@@ -43,7 +45,7 @@ export async function sendGroupMessage(
 
 export async function groupHistory(deps: Deps, actor: Actor, groupId: number, options: HistoryOptions): Promise<Message[]> {
   await requireMember(deps.access, groupId, actor.id);
-  const page = await deps.messages.history(groupRef(groupId), options);
+  const page = await deps.messages.history(groupRef(groupId), { ...options, viewerId: actor.id });
   if (!page) throw badCursor();
   return listAttachments(deps, page);
 }

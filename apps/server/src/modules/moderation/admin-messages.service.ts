@@ -1,7 +1,7 @@
 import type { Actor, Deps } from "../../deps";
 import { AppError } from "../../errors";
-import { discardAttachments } from "../attachments/attachments.service";
-import { eraseMessage, findMessage } from "../messages/store/single-message";
+import { deleteForEveryone } from "../messages/lifecycle.service";
+import { findMessage } from "../messages/store/single-message";
 import { requireServerAdmin } from "./admin.policy";
 import { recordAction } from "./audit-log";
 
@@ -14,14 +14,7 @@ export async function deleteAnyMessage(deps: Deps, actor: Actor, messageId: numb
   await requireServerAdmin(deps.db, actor);
   const message = await findMessage(deps.lean, messageId);
   if (!message) throw new AppError("NOT_FOUND", "Message not found");
-  if (!(await eraseMessage(deps.lean, messageId, new Date()))) return;
-  // A deleted message's files are erased too (the sweep catches any whose deletion fails here).
-  await discardAttachments(deps, { messageId });
-  const members = await deps.db.membership.findMany({ where: { conversationId: message.conversationId }, select: { userId: true } });
-  deps.broadcaster.messageDeleted(
-    members.map((member) => member.userId),
-    { conversationId: message.conversationId, messageId, seq: message.seq },
-  );
+  if (!(await deleteForEveryone(deps, message))) return;
   await recordAction(deps.lean, {
     adminId: actor.id,
     action: "delete_message",

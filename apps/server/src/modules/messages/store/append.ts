@@ -1,4 +1,4 @@
-import type { Message } from "@hestia/contracts";
+import type { Message, ReplyPreview } from "@hestia/contracts";
 import { type ConversationRef, type MessageBody, type MessageRow, toMessage } from "./message-row";
 
 /** One message to store. */
@@ -11,6 +11,8 @@ export interface Append {
   epoch?: number;
   /** Members the message mentions (checked and deduplicated by the caller). */
   mentions?: number[];
+  /** The message it replies to (checked by the caller: same conversation, not deleted). */
+  replyTo?: ReplyPreview;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface HistoryOptions {
   before?: number;
   after?: number;
   limit?: number;
+  /** Who reads the page: reactions say `me` for theirs (without a viewer, reactions are left out). */
+  viewerId?: number;
 }
 
 /** What a batch writer needs to know of the conversations it writes to, read inside its transaction. */
@@ -34,11 +38,13 @@ export interface ConversationState {
   lastSeq: number;
   mlsEpoch: number;
   encrypted: boolean;
+  /** The conversation's change counter: each stored message takes the next value. */
+  changeSeq: number;
 }
 
 /** The columns every message query reads, with the sender's username joined in. */
 export const MESSAGE_COLUMNS =
-  "`m`.`id`, `m`.`conversationId`, `m`.`seq`, `m`.`senderId`, `m`.`content`, `m`.`ciphertext`, `m`.`encrypted`, `m`.`createdAt`, `m`.`deletedAt`, `u`.`username`";
+  "`m`.`id`, `m`.`conversationId`, `m`.`seq`, `m`.`senderId`, `m`.`content`, `m`.`ciphertext`, `m`.`encrypted`, `m`.`createdAt`, `m`.`deletedAt`, `m`.`replyToId`, `m`.`editedAt`, `m`.`changeSeq`, `u`.`username`";
 
 /** Whether a stored message answers a repeated append: same sender and key, and the same conversation. */
 export function repeatOutcome(row: MessageRow | undefined, input: Append): AppendOutcome | undefined {
@@ -55,7 +61,7 @@ export function refusal(state: ConversationState | undefined, input: Append): Ap
 }
 
 /** The message an append stored, from what was written. */
-export function storedMessage(input: Append, id: number, seq: number, createdAt: Date): AppendOutcome {
+export function storedMessage(input: Append, id: number, seq: number, createdAt: Date, changeSeq: number): AppendOutcome {
   const { body, sender, conversation } = input;
   const row: MessageRow = {
     id,
@@ -67,9 +73,11 @@ export function storedMessage(input: Append, id: number, seq: number, createdAt:
     encrypted: body.encrypted,
     createdAt,
     deletedAt: null,
+    changeSeq,
     username: sender.username,
   };
   const message = toMessage(row, conversation);
   if (input.mentions?.length) message.mentions = input.mentions;
+  if (input.replyTo) message.replyTo = input.replyTo;
   return { status: "stored", message };
 }

@@ -12,6 +12,8 @@ export interface InboxRow {
   name: string | null;
   encrypted: number | boolean;
   lastSeq: number;
+  /** The conversation's change counter (new messages, edits, deletions, reactions). */
+  changeSeq: number;
   role: string;
   readSeq: number;
   deliveredSeq: number;
@@ -61,7 +63,7 @@ const UNREAD = "`c`.`lastSeq` > `mb`.`readSeq`";
  * cursor (gaps, unread mentions), the newest message is found by its seq, the peer through the other
  * membership of a direct conversation.
  */
-const SUMMARY = `SELECT \`mb\`.\`conversationId\` AS \`id\`, \`c\`.\`kind\`, \`c\`.\`directKey\`, \`c\`.\`name\`, \`c\`.\`encrypted\`, \`c\`.\`lastSeq\`,
+const SUMMARY = `SELECT \`mb\`.\`conversationId\` AS \`id\`, \`c\`.\`kind\`, \`c\`.\`directKey\`, \`c\`.\`name\`, \`c\`.\`encrypted\`, \`c\`.\`lastSeq\`, \`c\`.\`changeSeq\`,
   \`mb\`.\`role\`, \`mb\`.\`readSeq\`, \`mb\`.\`deliveredSeq\`, \`mb\`.\`muted\`, \`mb\`.\`mutedUntil\`, \`mb\`.\`activityAt\`,
   CASE WHEN ${UNREAD} THEN (SELECT COUNT(*) FROM \`MessageGap\` AS \`g\` WHERE \`g\`.\`conversationId\` = \`mb\`.\`conversationId\` AND \`g\`.\`seq\` > \`mb\`.\`readSeq\`) ELSE 0 END AS \`gaps\`,
   CASE WHEN ${UNREAD} THEN (SELECT COUNT(*) FROM \`Mention\` AS \`n\` JOIN \`Message\` AS \`x\` ON \`x\`.\`id\` = \`n\`.\`messageId\`

@@ -25,6 +25,11 @@ export interface MessageRow {
   createdAt: unknown;
   /** Set on a tombstone (the message was deleted for everyone); as the driver returns timestamps. */
   deletedAt: unknown;
+  /** The message this one replies to (read by `attachReplies`). */
+  replyToId?: number | null;
+  /** When the text was last edited; as the driver returns timestamps. */
+  editedAt?: unknown;
+  changeSeq?: number;
   username: string;
 }
 
@@ -54,6 +59,8 @@ export function toMessage(row: MessageRow, conversation: ConversationRef): Messa
     conversationId: row.conversationId,
     encrypted,
   };
+  if (row.changeSeq !== undefined) message.changeSeq = row.changeSeq;
+  if (!deleted && row.editedAt !== null && row.editedAt !== undefined) message.editedAt = isoTimestamp(row.editedAt);
   if (deleted) message.deletedAt = isoTimestamp(row.deletedAt);
   else if (encrypted && row.ciphertext !== null) message.ciphertext = row.ciphertext;
   if (conversation.kind === "GROUP") message.groupId = conversation.id;

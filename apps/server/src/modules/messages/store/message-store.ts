@@ -5,6 +5,7 @@ import type { Append, AppendOutcome, HistoryOptions } from "./append";
 import { MESSAGE_COLUMNS } from "./append";
 import type { Write, WriteOutcome } from "./batch";
 import type { CursorMove, CursorOutcome } from "./cursor";
+import { attachReplies, reactionsOf } from "./decorate";
 import { attachMentions } from "./mentions";
 import { type ConversationRef, type MessageRow, toMessage } from "./message-row";
 import { writeMariaDbBatch } from "./write-mariadb";
@@ -91,11 +92,21 @@ export function createMessageStore(lean: LeanDb, options: MessageStoreOptions = 
         params,
       );
       if (newestFirst) rows.reverse();
-      return attachMentions(
+      const messages = await attachMentions(
         lean,
         conversation.id,
         rows.map((row) => toMessage(row, conversation)),
       );
+      await attachReplies(lean, messages, rows);
+      if (options.viewerId !== undefined) {
+        const live = messages.filter((message) => !message.deletedAt).map((message) => message.id);
+        const reactions = await reactionsOf(lean, live, options.viewerId);
+        for (const message of messages) {
+          const list = reactions.get(message.id);
+          if (list) message.reactions = list;
+        }
+      }
+      return messages;
     },
   };
 }

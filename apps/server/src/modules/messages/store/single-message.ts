@@ -35,16 +35,3 @@ export async function findMessage(lean: LeanDb, id: number): Promise<MessageFact
     deleted,
   };
 }
-
-/**
- * Deletes a message for everyone, leaving a tombstone: the row keeps its id, seq and idempotency key (a
- * retried send answers the tombstone), and loses its text and ciphertext for good. Answers whether this
- * call made the tombstone (false when the message was already one, or is gone).
- */
-export async function eraseMessage(lean: LeanDb, id: number, at: Date): Promise<boolean> {
-  const { changes } = await lean.run(
-    "UPDATE `Message` SET `deletedAt` = ?, `content` = NULL, `ciphertext` = NULL WHERE `id` = ? AND `deletedAt` IS NULL",
-    [at, id],
-  );
-  return changes > 0;
-}

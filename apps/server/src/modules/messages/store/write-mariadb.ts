@@ -6,18 +6,20 @@ import { applyCursorMoves, saveActivity, saveMentions } from "./batch-mariadb";
 import type { CursorMove } from "./cursor";
 import type { MessageRow } from "./message-row";
 
-const COLUMNS = "(`conversationId`, `seq`, `senderId`, `content`, `ciphertext`, `encrypted`, `idempotencyKey`, `createdAt`)";
-const ROW = "(?, ?, ?, ?, ?, ?, ?, ?)";
+const COLUMNS =
+  "(`conversationId`, `seq`, `senderId`, `content`, `ciphertext`, `encrypted`, `idempotencyKey`, `createdAt`, `replyToId`, `changeSeq`)";
+const ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
 
 interface Planned {
   index: number;
   input: Append;
   seq: number;
+  changeSeq: number;
   createdAt: Date;
 }
 
-function rowValues({ input, seq, createdAt }: Planned): SqlValue[] {
+function rowValues({ input, seq, changeSeq, createdAt }: Planned): SqlValue[] {
   const { body, sender, conversation, idempotencyKey } = input;
   return [
     conversation.id,
@@ -28,6 +30,8 @@ function rowValues({ input, seq, createdAt }: Planned): SqlValue[] {
     body.encrypted,
     idempotencyKey ?? null,
     createdAt,
+    input.replyTo?.id ?? null,
+    changeSeq,
   ];
 }
 
@@ -59,15 +63,19 @@ export function writeMariaDbBatch(lean: MariaDbLean, items: Write[]): Promise<Se
     }
     const conversationIds = [...appends.map(({ input }) => input.conversation.id), ...moves.map(({ move }) => move.conversationId)];
     const ids = [...new Set(conversationIds)].sort((a, b) => a - b);
-    const rows = await tx.all<{ id: number; lastSeq: number; mlsEpoch: number; encrypted: number }>(
-      `SELECT \`id\`, \`lastSeq\`, \`mlsEpoch\`, \`encrypted\` FROM \`Conversation\` WHERE \`id\` IN (${placeholders(ids.length)}) ORDER BY \`id\` FOR UPDATE`,
+    const rows = await tx.all<{ id: number; lastSeq: number; mlsEpoch: number; encrypted: number; changeSeq: number }>(
+      `SELECT \`id\`, \`lastSeq\`, \`mlsEpoch\`, \`encrypted\`, \`changeSeq\` FROM \`Conversation\` WHERE \`id\` IN (${placeholders(ids.length)}) ORDER BY \`id\` FOR UPDATE`,
       ids,
     );
     const readSeqs = new Map(rows.map((row) => [row.id, row.lastSeq]));
     const states = new Map<number, ConversationState>(
-      rows.map((row) => [row.id, { lastSeq: row.lastSeq, mlsEpoch: row.mlsEpoch, encrypted: Boolean(row.encrypted) }]),
+      rows.map((row) => [
+        row.id,
+        { lastSeq: row.lastSeq, mlsEpoch: row.mlsEpoch, encrypted: Boolean(row.encrypted), changeSeq: row.changeSeq },
+      ]),
     );
-    const outcomes = await appendAll(tx, appends, states, readSeqs);
+    const readChangeSeqs = new Map(rows.map((row) => [row.id, row.changeSeq]));
+    const outcomes = await appendAll(tx, appends, states, readSeqs, readChangeSeqs);
     const results: Settled<WriteOutcome>[] = new Array(items.length);
     const activity = createActivity();
     const stored: { id: number; conversationId: number; seq: number; mentions: number[] }[] = [];
@@ -82,9 +90,14 @@ export function writeMariaDbBatch(lean: MariaDbLean, items: Write[]): Promise<Se
     await saveMentions(tx, stored);
     const changed = ids.filter((id) => states.get(id)?.lastSeq !== readSeqs.get(id));
     if (changed.length) {
+      const cases = changed.map(() => "WHEN ? THEN ?").join(" ");
       await tx.run(
-        `UPDATE \`Conversation\` SET \`lastSeq\` = CASE \`id\` ${changed.map(() => "WHEN ? THEN ?").join(" ")} END WHERE \`id\` IN (${placeholders(changed.length)})`,
-        [...changed.flatMap((id) => [id, states.get(id)?.lastSeq ?? 0]), ...changed],
+        `UPDATE \`Conversation\` SET \`lastSeq\` = CASE \`id\` ${cases} END, \`changeSeq\` = CASE \`id\` ${cases} END WHERE \`id\` IN (${placeholders(changed.length)})`,
+        [
+          ...changed.flatMap((id) => [id, states.get(id)?.lastSeq ?? 0]),
+          ...changed.flatMap((id) => [id, states.get(id)?.changeSeq ?? 0]),
+          ...changed,
+        ],
       );
     }
     await saveActivity(tx, activity.list());
@@ -107,6 +120,7 @@ async function appendAll(
   appends: { input: Append }[],
   states: Map<number, ConversationState>,
   readSeqs: Map<number, number>,
+  readChangeSeqs: Map<number, number>,
 ): Promise<Settled<AppendOutcome>[]> {
   const results: Settled<AppendOutcome>[] = new Array(appends.length);
   const planned: Planned[] = [];
@@ -118,7 +132,8 @@ async function appendAll(
       continue;
     }
     state.lastSeq += 1;
-    planned.push({ index, input, seq: state.lastSeq, createdAt: new Date() });
+    state.changeSeq += 1;
+    planned.push({ index, input, seq: state.lastSeq, changeSeq: state.changeSeq, createdAt: new Date() });
   }
   if (!planned.length) return results;
   try {
@@ -131,11 +146,14 @@ async function appendAll(
       results[plan.index] =
         id === undefined
           ? { error: new Error("INSERT returned fewer ids than rows") }
-          : { value: storedMessage(plan.input, id, plan.seq, plan.createdAt) };
+          : { value: storedMessage(plan.input, id, plan.seq, plan.createdAt, plan.changeSeq) };
     }
   } catch (error) {
     if (!isDriverUniqueViolation(error) && !isDriverForeignKeyViolation(error)) throw error;
-    for (const [id, state] of states) state.lastSeq = readSeqs.get(id) ?? state.lastSeq;
+    for (const [id, state] of states) {
+      state.lastSeq = readSeqs.get(id) ?? state.lastSeq;
+      state.changeSeq = readChangeSeqs.get(id) ?? state.changeSeq;
+    }
     for (const plan of planned) results[plan.index] = await insertAlone(tx, plan, states);
   }
   return results;
@@ -145,12 +163,13 @@ async function appendAll(
 async function insertAlone(tx: MariaDbConnection, plan: Planned, states: Map<number, ConversationState>): Promise<Settled<AppendOutcome>> {
   const state = states.get(plan.input.conversation.id);
   if (!state) return { value: { status: "refused", reason: "gone" } };
-  const row = { ...plan, seq: state.lastSeq + 1 };
+  const row = { ...plan, seq: state.lastSeq + 1, changeSeq: state.changeSeq + 1 };
   try {
     const [inserted] = await tx.all<{ id: number }>(`INSERT INTO \`Message\` ${COLUMNS} VALUES ${ROW} RETURNING \`id\``, rowValues(row));
     if (!inserted) return { error: new Error("INSERT returned no id") };
     state.lastSeq = row.seq;
-    return { value: storedMessage(plan.input, inserted.id, row.seq, row.createdAt) };
+    state.changeSeq = row.changeSeq;
+    return { value: storedMessage(plan.input, inserted.id, row.seq, row.createdAt, row.changeSeq) };
   } catch (error) {
     const repeat = isDriverUniqueViolation(error) ? await original(tx, plan.input) : undefined;
     if (repeat) return { value: repeat };

@@ -5,13 +5,13 @@ import { type ConversationActivity, createActivity, memberKey, type Write, type 
 import { advance, type CursorMove, type CursorOutcome, type Cursors, sameCursors } from "./cursor";
 import type { MessageRow } from "./message-row";
 
-const READ_CONVERSATION = "SELECT `lastSeq`, `mlsEpoch`, `encrypted` FROM `Conversation` WHERE `id` = ?";
+const READ_CONVERSATION = "SELECT `lastSeq`, `mlsEpoch`, `encrypted`, `changeSeq` FROM `Conversation` WHERE `id` = ?";
 const INSERT =
-  "INSERT INTO `Message` (`conversationId`, `seq`, `senderId`, `content`, `ciphertext`, `encrypted`, `idempotencyKey`, `createdAt`) " +
-  "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`";
+  "INSERT INTO `Message` (`conversationId`, `seq`, `senderId`, `content`, `ciphertext`, `encrypted`, `idempotencyKey`, `createdAt`, `replyToId`, `changeSeq`) " +
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`";
 const BY_KEY = `SELECT ${MESSAGE_COLUMNS} FROM \`Message\` AS \`m\` JOIN \`User\` AS \`u\` ON \`u\`.\`id\` = \`m\`.\`senderId\`
   WHERE \`m\`.\`senderId\` = ? AND \`m\`.\`idempotencyKey\` = ?`;
-const SAVE_SEQ = "UPDATE `Conversation` SET `lastSeq` = ? WHERE `id` = ?";
+const SAVE_SEQ = "UPDATE `Conversation` SET `lastSeq` = ?, `changeSeq` = ? WHERE `id` = ?";
 // Selecting the user makes a mention of an account deleted meanwhile a no-op instead of a failed statement.
 const INSERT_MENTION =
   "INSERT INTO `Mention` (`messageId`, `userId`, `conversationId`, `seq`) SELECT ?, `id`, ?, ? FROM `User` WHERE `id` = ?";
@@ -54,8 +54,8 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
     const activity = createActivity();
     const stateOf = (id: number) => {
       if (!states.has(id)) {
-        const row = readConversation.get(id) as { lastSeq: number; mlsEpoch: number; encrypted: number } | undefined;
-        states.set(id, row && { lastSeq: row.lastSeq, mlsEpoch: row.mlsEpoch, encrypted: row.encrypted === 1 });
+        const row = readConversation.get(id) as { lastSeq: number; mlsEpoch: number; encrypted: number; changeSeq: number } | undefined;
+        states.set(id, row && { lastSeq: row.lastSeq, mlsEpoch: row.mlsEpoch, encrypted: row.encrypted === 1, changeSeq: row.changeSeq });
       }
       return states.get(id);
     };
@@ -70,6 +70,7 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
       if (refused || !state) return original(input) ?? refused ?? { status: "refused", reason: "gone" };
       const { body, sender, idempotencyKey } = input;
       const seq = state.lastSeq + 1;
+      const changeSeq = state.changeSeq + 1;
       const createdAt = new Date();
       try {
         const { id } = insert.get(
@@ -81,11 +82,14 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
           body.encrypted ? 1 : 0,
           idempotencyKey ?? null,
           sqliteTimestamp(createdAt),
+          input.replyTo?.id ?? null,
+          changeSeq,
         ) as { id: number };
         state.lastSeq = seq;
+        state.changeSeq = changeSeq;
         changed.add(input.conversation.id);
         for (const userId of input.mentions ?? []) insertMention.run(id, input.conversation.id, seq, userId);
-        return storedMessage(input, id, seq, createdAt);
+        return storedMessage(input, id, seq, createdAt, changeSeq);
       } catch (error) {
         // The driver reports a constraint violation by throwing; these two have an answer for the sender.
         const repeat = isDriverUniqueViolation(error) ? original(input) : undefined;
@@ -122,7 +126,7 @@ export function writeSqliteBatch(lean: SqliteLean, items: Write[]): Promise<Sett
       if ("value" in result) activity.stored(result.value);
       results[index] = "value" in result ? { value: { type: "append", outcome: result.value } } : result;
     }
-    for (const id of changed) saveSeq.run(states.get(id)?.lastSeq ?? 0, id);
+    for (const id of changed) saveSeq.run(states.get(id)?.lastSeq ?? 0, states.get(id)?.changeSeq ?? 0, id);
     for (const conversation of activity.list())
       lean.statement(membersUpdate(conversation.senders.length)).run(...membersParams(conversation));
     for (const [index, item] of items.entries()) {
