@@ -112,10 +112,12 @@ async function main() {
         const appRate = await repeated(() => uploadThroughput(`${app.server.url}/attachments`, tokens, settings.timing, true));
         const baseRate = await repeated(() => uploadThroughput(bare.url, tokens, settings.timing, true));
         const pid = app.server.child.pid ?? 0;
-        const count = 100;
-        const rssMb = await concurrentUploadRss(`${app.server.url}/attachments`, pid, tokens, count, 25);
+        const { concurrent: count, sizeMiB } = settings.uploads;
+        log(`upload_throughput: server RSS growth while ${count} uploads of ${sizeMiB} MiB run at once`);
+        const rssMb = await concurrentUploadRss(`${app.server.url}/attachments`, pid, tokens, count, sizeMiB);
         record("upload_throughput", appRate, "MiB/s", baseRate, "≥ 0.50, RSS growth ≤ 50 MB", (ratio) => ratio >= 0.5 && rssMb <= 50, {
           concurrentUploads: count,
+          sizeMiB,
           rssGrowthMb: rssMb,
         });
       } finally {
