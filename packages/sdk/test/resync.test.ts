@@ -34,7 +34,8 @@ describe("realtime: catching up when the server asks, and renewing the token", (
     }
     server.app.io.local.emit("resync", {});
     await vi.waitFor(() => expect(dms.map((message) => message.content)).toEqual(["live", "missed 1", "missed 2"]), { timeout: 10_000 });
-    expect(caughtUp.at(-1)?.messages).toBe(2);
+    // The catch-up ends with the changes feed, after the messages were handed over.
+    await vi.waitFor(() => expect(caughtUp.at(-1)?.messages).toBe(2), { timeout: 10_000 });
 
     // Nothing twice: a second resync finds nothing new, and the next live message follows.
     server.app.io.local.emit("resync", { conversationIds: [dms[0]?.conversationId ?? 0] });
