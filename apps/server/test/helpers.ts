@@ -149,6 +149,16 @@ export async function befriend(server: TestServer, a: TestUser, b: TestUser): Pr
   if (asked.status !== 200 || accepted.status !== 200) throw new Error(`befriend failed: ${asked.text} ${accepted.text}`);
 }
 
+/** A group `owner` creates, with each of `members` befriended by the owner and added; answers its id. */
+export async function groupWith(server: TestServer, owner: TestUser, members: TestUser[], name = "Group"): Promise<number> {
+  const id = (await api(server, "POST", "/groups", { token: owner.token, body: { name } })).body.id as number;
+  for (const member of members) {
+    await befriend(server, owner, member);
+    await api(server, "POST", `/groups/${id}/members/${member.id}`, { token: owner.token });
+  }
+  return id;
+}
+
 /** Emits an event with an acknowledgement and resolves with the ack's argument. */
 export function emitAck<T = any>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return new Promise((resolve, reject) => {

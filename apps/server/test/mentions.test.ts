@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, befriend, connect, emitAck, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
+import { api, befriend, connect, emitAck, groupWith, registerUser, startServer, type TestServer, type TestUser } from "./helpers";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -7,14 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function groupOf(owner: TestUser, members: TestUser[]) {
-  const id = (await api(server, "POST", "/groups", { token: owner.token, body: { name: "Mentions" } })).body.id as number;
-  for (const member of members) {
-    await befriend(server, owner, member);
-    await api(server, "POST", `/groups/${id}/members/${member.id}`, { token: owner.token });
-  }
-  return id;
-}
+const groupOf = (owner: TestUser, members: TestUser[]) => groupWith(server, owner, members, "Mentions");
 
 const post = (user: TestUser, groupId: number, body: object) =>
   api(server, "POST", `/groups/${groupId}/messages`, { token: user.token, body });

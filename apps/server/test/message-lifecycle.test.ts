@@ -8,6 +8,7 @@ import {
   emitAck,
   eventually,
   findSecret,
+  groupWith,
   registerUser,
   startServer,
   type TestServer,
@@ -20,14 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function groupOf(owner: TestUser, members: TestUser[]) {
-  const id = (await api(server, "POST", "/groups", { token: owner.token, body: { name: "Lifecycle" } })).body.id as number;
-  for (const member of members) {
-    await befriend(server, owner, member);
-    await api(server, "POST", `/groups/${id}/members/${member.id}`, { token: owner.token });
-  }
-  return id;
-}
+const groupOf = (owner: TestUser, members: TestUser[]) => groupWith(server, owner, members, "Lifecycle");
 
 const post = (user: TestUser, groupId: number, body: object) =>
   api(server, "POST", `/groups/${groupId}/messages`, { token: user.token, body });
