@@ -1,19 +1,15 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { on, twoProcessesWithRedis } from "./cluster-setup";
 import {
   api,
   befriend,
   connect,
-  createDeployment,
-  type Deployment,
   emitAck,
   eventually,
   redisForTests,
-  redisNamespace,
   registerUser,
-  type ServerProcess,
   startServer,
-  startServerProcess,
   type TestServer,
   type TestUser,
 } from "./helpers";
@@ -177,50 +173,31 @@ describe("burst", () => {
 const redisUrl = await redisForTests();
 
 describe.skipIf(!redisUrl)("limits across two processes (Redis)", () => {
-  const namespace = redisNamespace(redisUrl ?? "redis://unused");
-  let deployment: Deployment;
-  let first: ServerProcess;
-  let second: ServerProcess;
-  const on = (process: ServerProcess) => ({ url: process.url }) as TestServer;
-
-  beforeAll(async () => {
-    deployment = createDeployment({
-      REDIS_URL: redisUrl ?? "",
-      REDIS_PREFIX: namespace.prefix,
-      RATE_LIMIT_SENDS: "4/1h",
-      MAX_SOCKETS_PER_USER: "2",
-    });
-    [first, second] = await Promise.all([startServerProcess(deployment), startServerProcess(deployment)]);
-  });
-  afterAll(async () => {
-    await Promise.all([first?.kill("SIGKILL"), second?.kill("SIGKILL")]);
-    await deployment?.drop();
-    await namespace.drop();
-  });
+  const cluster = twoProcessesWithRedis(redisUrl, { RATE_LIMIT_SENDS: "4/1h", MAX_SOCKETS_PER_USER: "2" });
 
   it("the send limit is one count for a user on every process", async () => {
-    const [alice, bob] = [await registerUser(on(first), "alice"), await registerUser(on(first), "bob")];
-    await befriend(on(first), alice, bob);
-    const socket = await connect(on(first), alice.token);
+    const [alice, bob] = [await registerUser(on(cluster.first), "alice"), await registerUser(on(cluster.first), "bob")];
+    await befriend(on(cluster.first), alice, bob);
+    const socket = await connect(on(cluster.first), alice.token);
     try {
       expect(await emitAck(socket, "sendDM", { toId: bob.id, content: "1" })).toMatchObject({ content: "1" });
-      expect((await dm(on(second), alice, bob, "2")).status).toBe(201);
-      expect((await dm(on(first), alice, bob, "3")).status).toBe(201);
-      expect((await dm(on(second), alice, bob, "4")).status).toBe(201);
+      expect((await dm(on(cluster.second), alice, bob, "2")).status).toBe(201);
+      expect((await dm(on(cluster.first), alice, bob, "3")).status).toBe(201);
+      expect((await dm(on(cluster.second), alice, bob, "4")).status).toBe(201);
       expect(await emitAck(socket, "sendDM", { toId: bob.id, content: "5" })).toEqual(limited);
-      expectRefused(await dm(on(second), alice, bob, "6"));
-      expect((await dm(on(second), bob, alice, "bob is not limited")).status).toBe(201);
+      expectRefused(await dm(on(cluster.second), alice, bob, "6"));
+      expect((await dm(on(cluster.second), bob, alice, "bob is not limited")).status).toBe(201);
     } finally {
       socket.close();
     }
   });
 
   it("sockets per user are counted on every process", async () => {
-    const user = await registerUser(on(first), "many");
-    const [a, b] = [await connect(on(first), user.token), await connect(on(second), user.token)];
+    const user = await registerUser(on(cluster.first), "many");
+    const [a, b] = [await connect(on(cluster.first), user.token), await connect(on(cluster.second), user.token)];
     try {
-      await expect(connect(on(first), user.token)).rejects.toThrow(/Too many connections/);
-      await expect(connect(on(second), user.token)).rejects.toThrow(/Too many connections/);
+      await expect(connect(on(cluster.first), user.token)).rejects.toThrow(/Too many connections/);
+      await expect(connect(on(cluster.second), user.token)).rejects.toThrow(/Too many connections/);
     } finally {
       a.close();
       b.close();

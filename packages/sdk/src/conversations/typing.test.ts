@@ -1,38 +1,15 @@
-import { describe, expect, it } from "vitest";
-import { TYPING_IDLE_MS, type TypingClock, TypingSender, TypingWatcher } from "./typing";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { TYPING_IDLE_MS, TypingSender, TypingWatcher } from "./typing";
 
-function fakeClock() {
-  let now = 0;
-  let next = 0;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  const clock: TypingClock = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      next += 1;
-      timers.set(next, { at: now + ms, run });
-      return next;
-    },
-    clearTimeout: (id) => void timers.delete(id as number),
-  };
-  const advance = (ms: number) => {
-    const until = now + ms;
-    for (;;) {
-      const due = [...timers].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].run();
-    }
-    now = until;
-  };
-  return { clock, advance };
-}
+// Timers and Date.now move only when a test advances them.
+beforeEach(() => void vi.useFakeTimers({ now: 0 }));
+afterEach(() => void vi.useRealTimers());
+const advance = (ms: number) => void vi.advanceTimersByTime(ms);
 
 describe("typing sender", () => {
   it("says typing at most every 2 s while keys are pressed, and stopped after 5 s idle", () => {
-    const { clock, advance } = fakeClock();
     const sent: string[] = [];
-    const sender = new TypingSender((id, typing) => sent.push(`${clock.now()}:${id}:${typing}`), clock);
+    const sender = new TypingSender((id, typing) => sent.push(`${Date.now()}:${id}:${typing}`));
     sender.keystroke(7);
     advance(500);
     sender.keystroke(7);
@@ -43,9 +20,8 @@ describe("typing sender", () => {
   });
 
   it("stops at once when asked, and says nothing after a send (the server ended it)", () => {
-    const { clock, advance } = fakeClock();
     const sent: string[] = [];
-    const sender = new TypingSender((id, typing) => sent.push(`${id}:${typing}`), clock);
+    const sender = new TypingSender((id, typing) => sent.push(`${id}:${typing}`));
     sender.keystroke(7);
     sender.stop(7);
     sender.stop(7);
@@ -59,9 +35,8 @@ describe("typing sender", () => {
 
 describe("typing watcher", () => {
   it("lists who types, until they stop, send, or the state expires", () => {
-    const { clock, advance } = fakeClock();
     const changes: string[] = [];
-    const watcher = new TypingWatcher((id, users) => changes.push(`${id}:${users.join(",")}`), clock);
+    const watcher = new TypingWatcher((id, users) => changes.push(`${id}:${users.join(",")}`));
     watcher.event({ conversationId: 7, userId: 2, typing: true, expiresInMs: 6_000 });
     watcher.event({ conversationId: 7, userId: 3, typing: true, expiresInMs: 6_000 });
     watcher.event({ conversationId: 7, userId: 2, typing: true, expiresInMs: 6_000 });

@@ -1,18 +1,5 @@
 import type { TypingEvent } from "@hestia/contracts";
 
-/** Timers as the typing helpers use them; tests pass their own clock. */
-export interface TypingClock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
-
-const systemClock: TypingClock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
-};
-
 /** The server broadcasts `typing: true` at most this often per user and conversation; saying it more often is wasted. */
 export const TYPING_REPEAT_MS = 2_000;
 /** After this long without a keystroke, the typist is taken to have stopped. */
@@ -24,20 +11,18 @@ export const TYPING_IDLE_MS = 5_000;
  */
 export class TypingSender {
   readonly #send: (conversationId: number, typing: boolean) => void;
-  readonly #clock: TypingClock;
-  readonly #typing = new Map<number, { sentAt: number; idle: unknown }>();
+  readonly #typing = new Map<number, { sentAt: number; idle: ReturnType<typeof setTimeout> }>();
 
-  constructor(send: (conversationId: number, typing: boolean) => void, clock: TypingClock = systemClock) {
+  constructor(send: (conversationId: number, typing: boolean) => void) {
     this.#send = send;
-    this.#clock = clock;
   }
 
   keystroke(conversationId: number): void {
-    const now = this.#clock.now();
+    const now = Date.now();
     const state = this.#typing.get(conversationId);
-    if (state) this.#clock.clearTimeout(state.idle);
+    if (state) clearTimeout(state.idle);
     const sentAt = !state || now - state.sentAt >= TYPING_REPEAT_MS ? now : state.sentAt;
-    this.#typing.set(conversationId, { sentAt, idle: this.#clock.setTimeout(() => this.stop(conversationId), TYPING_IDLE_MS) });
+    this.#typing.set(conversationId, { sentAt, idle: setTimeout(() => this.stop(conversationId), TYPING_IDLE_MS) });
     if (sentAt === now) this.#send(conversationId, true);
   }
 
@@ -45,7 +30,7 @@ export class TypingSender {
   stop(conversationId: number): void {
     const state = this.#typing.get(conversationId);
     if (!state) return;
-    this.#clock.clearTimeout(state.idle);
+    clearTimeout(state.idle);
     this.#typing.delete(conversationId);
     this.#send(conversationId, false);
   }
@@ -54,20 +39,18 @@ export class TypingSender {
   sent(conversationId: number): void {
     const state = this.#typing.get(conversationId);
     if (!state) return;
-    this.#clock.clearTimeout(state.idle);
+    clearTimeout(state.idle);
     this.#typing.delete(conversationId);
   }
 }
 
 /** Who is typing where, from the server's `typing` events; each state ends by itself when it expires. */
 export class TypingWatcher {
-  readonly #clock: TypingClock;
   readonly #onChange: (conversationId: number, userIds: number[]) => void;
-  readonly #typing = new Map<number, Map<number, unknown>>();
+  readonly #typing = new Map<number, Map<number, ReturnType<typeof setTimeout>>>();
 
-  constructor(onChange: (conversationId: number, userIds: number[]) => void, clock: TypingClock = systemClock) {
+  constructor(onChange: (conversationId: number, userIds: number[]) => void) {
     this.#onChange = onChange;
-    this.#clock = clock;
   }
 
   /** The users typing in a conversation now. */
@@ -80,13 +63,13 @@ export class TypingWatcher {
       this.#end(event.conversationId, event.userId);
       return;
     }
-    const users = this.#typing.get(event.conversationId) ?? new Map<number, unknown>();
+    const users = this.#typing.get(event.conversationId) ?? new Map<number, ReturnType<typeof setTimeout>>();
     this.#typing.set(event.conversationId, users);
     const known = users.has(event.userId);
-    this.#clock.clearTimeout(users.get(event.userId));
+    clearTimeout(users.get(event.userId));
     users.set(
       event.userId,
-      this.#clock.setTimeout(() => this.#end(event.conversationId, event.userId), event.expiresInMs),
+      setTimeout(() => this.#end(event.conversationId, event.userId), event.expiresInMs),
     );
     if (!known) this.#onChange(event.conversationId, this.typing(event.conversationId));
   }
@@ -99,7 +82,7 @@ export class TypingWatcher {
   /** Forgets everything (the connection was lost: the states cannot be renewed). */
   clear(): void {
     for (const [conversationId, users] of this.#typing) {
-      for (const timer of users.values()) this.#clock.clearTimeout(timer);
+      for (const timer of users.values()) clearTimeout(timer);
       this.#typing.delete(conversationId);
       this.#onChange(conversationId, []);
     }
@@ -108,7 +91,7 @@ export class TypingWatcher {
   #end(conversationId: number, userId: number): void {
     const users = this.#typing.get(conversationId);
     if (!users?.has(userId)) return;
-    this.#clock.clearTimeout(users.get(userId));
+    clearTimeout(users.get(userId));
     users.delete(userId);
     if (!users.size) this.#typing.delete(conversationId);
     this.#onChange(conversationId, this.typing(conversationId));

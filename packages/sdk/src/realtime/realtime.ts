@@ -2,12 +2,18 @@ import type { ClientEvents, Message } from "@hestia/contracts";
 import { HestiaError, isErrorBody } from "../errors";
 import { sendIdempotent } from "../idempotency";
 import type { DMHistoryQuery, EventAck, EventPayload, GroupHistoryQuery, SendDMInput, SendGroupMessageInput } from "../types";
+import { createChangeMarks } from "./changes";
 import { asHestiaError, connectError, connectSocket, createSocket, type HestiaClientSocket, request } from "./connection";
 import { createEmitter } from "./emitter";
 import { type Conversation, createFeeds, type HistoryPage } from "./feeds";
 import type { RealtimeEventName, RealtimeEvents, RealtimeOptions, RealtimeSession } from "./types";
 
 type EventName = keyof ClientEvents;
+
+// The connection's lifecycle (open, renew, reconnect, close) and what it follows (groups, conversations,
+// their catch-up) share one socket, one signed-in account and one ordering of after-connect work, so this
+// file keeps them in one class at a little under 400 lines; the parts with a job of their own live beside
+// it (connection, feeds, changes, emitter).
 
 /**
  * The Socket.IO side of a client. Reconnects with backoff; after a reconnect it rejoins the groups it had
@@ -43,12 +49,8 @@ export class Realtime {
   #since: number | undefined;
   /** After-connect work (account check, rejoin, catch-up) runs one at a time. */
   #resyncing: Promise<void> = Promise.resolve();
-  /** Per conversation id: the highest changeSeq seen (messages delivered, edits, deletions, reactions). */
-  readonly #changeMarks = new Map<number, number>();
-  /** The marks when the connection was lost: changes after them are read from the changes feed. */
-  #marksAtLoss: Map<number, number> | undefined;
-  /** Messages delivered since the connection was lost: read from history in their current state already. */
-  readonly #deliveredSinceLoss = new Set<number>();
+  /** Where the client stands in each conversation's changes feed. */
+  readonly #changes = createChangeMarks();
 
   constructor(session: RealtimeSession, options: RealtimeOptions = {}) {
     this.#session = session;
@@ -125,13 +127,13 @@ export class Realtime {
     const [latest] = await this.#request("getGroupHistory", { groupId, limit: 1 });
     this.#feeds.follow({ kind: "group", groupId }, latest);
     // A lower bound of the conversation's changes: a catch-up reads from here at worst a few changes twice.
-    this.#mark(groupId, latest?.changeSeq ?? 0);
+    this.#changes.mark(groupId, latest?.changeSeq ?? 0);
   }
 
   async leaveGroup(groupId: number): Promise<void> {
     this.#groups.delete(groupId);
     this.#feeds.forget({ kind: "group", groupId });
-    this.#changeMarks.delete(groupId);
+    this.#changes.forget(groupId);
     await this.#request("leaveGroup", { groupId });
   }
 
@@ -155,7 +157,7 @@ export class Realtime {
     if (query.before === undefined && query.after === undefined) {
       this.#feeds.follow({ kind: "dm", otherId: query.otherId }, page.at(-1));
       const latest = page.at(-1);
-      if (latest) this.#mark(latest.conversationId, latest.changeSeq ?? 0);
+      if (latest) this.#changes.mark(latest.conversationId, latest.changeSeq ?? 0);
     }
     return page;
   }
@@ -198,9 +200,7 @@ export class Realtime {
     this.#checkedToken = token;
     if (this.#selfId === selfId) return;
     this.#feeds.clear();
-    this.#changeMarks.clear();
-    this.#marksAtLoss = undefined;
-    this.#deliveredSinceLoss.clear();
+    this.#changes.clear();
     this.#groups.clear();
     this.#selfId = selfId;
     this.#hasConnected = false;
@@ -220,7 +220,7 @@ export class Realtime {
     });
     socket.on("disconnect", (reason) => {
       this.#feeds.pause();
-      this.#marksAtLoss ??= new Map(this.#changeMarks);
+      this.#changes.lost();
       const byClient = reason === "io client disconnect";
       this.#events.emit("disconnected", { reason, willReconnect: !byClient });
       // The server closed this socket (a restart or a shutdown): socket.io-client does not retry on its own.
@@ -254,7 +254,7 @@ export class Realtime {
       this.#resyncing = this.#resyncing
         .then(async () => {
           if (this.#socket !== socket || this.#feeds.size === 0) return;
-          this.#marksAtLoss ??= new Map(this.#changeMarks);
+          this.#changes.lost();
           const messages = await this.#feeds.catchUp();
           const changes = await this.#catchUpChanges();
           this.#events.emit("caughtUp", changes ? { messages, changes } : { messages });
@@ -273,24 +273,18 @@ export class Realtime {
       }
     });
     socket.on("messageUpdated", (event) => {
-      this.#mark(event.message.conversationId, event.message.changeSeq);
+      this.#changes.mark(event.message.conversationId, event.message.changeSeq);
       this.#events.emit("messageUpdated", event);
     });
     socket.on("messageDeleted", (event) => {
-      this.#mark(event.conversationId, event.changeSeq);
+      this.#changes.mark(event.conversationId, event.changeSeq);
       this.#events.emit("messageDeleted", event);
     });
     socket.on("reaction", (event) => {
-      this.#mark(event.conversationId, event.changeSeq);
+      this.#changes.mark(event.conversationId, event.changeSeq);
       this.#events.emit("reaction", event);
     });
-    socket.on("presence", (presence) => this.#events.emit("presence", presence));
-    socket.on("e2eeCommit", (event) => this.#events.emit("e2eeCommit", event));
-    socket.on("e2eeWelcome", (event) => this.#events.emit("e2eeWelcome", event));
-    socket.on("e2eeDevices", (event) => this.#events.emit("e2eeDevices", event));
-    socket.on("readState", (event) => this.#events.emit("readState", event));
-    socket.on("receipt", (event) => this.#events.emit("receipt", event));
-    socket.on("typing", (event) => this.#events.emit("typing", event));
+    for (const event of PASSED_ON) this.#passOn(socket, event);
     socket.on("session", ({ serverTime }) => {
       // Kept across automatic reconnects: conversations first seen later are read from this point.
       this.#since ??= Date.parse(serverTime) - CLOCK_SKEW_MS;
@@ -317,45 +311,17 @@ export class Realtime {
     this.#events.emit("caughtUp", changes ? { messages, changes } : { messages });
   }
 
-  #mark(conversationId: number, changeSeq: number | undefined): void {
-    if (changeSeq === undefined) return;
-    if ((this.#changeMarks.get(conversationId) ?? -1) < changeSeq) this.#changeMarks.set(conversationId, changeSeq);
-  }
-
-  /**
-   * Reads what changed in every followed conversation since the connection was lost (edits, deletions,
-   * reactions) from the changes feed, and hands each changed message's current state to
-   * `messageChanged`. Answers how many there were.
-   */
-  async #catchUpChanges(): Promise<number> {
+  /** Hands every message changed since the connection was lost to `messageChanged`; answers how many. */
+  #catchUpChanges(): Promise<number> {
     const read = this.#session.changes;
-    const marks = this.#marksAtLoss ?? new Map(this.#changeMarks);
-    const fresh = new Set(this.#deliveredSinceLoss);
-    this.#marksAtLoss = undefined;
-    this.#deliveredSinceLoss.clear();
-    if (!read) return 0;
-    let count = 0;
-    for (const [conversationId, after] of marks) {
-      try {
-        let page = await read(conversationId, { after });
-        for (;;) {
-          for (const message of page.items) {
-            this.#mark(conversationId, message.changeSeq);
-            if (fresh.has(message.id)) continue;
-            this.#events.emit("messageChanged", message);
-            count++;
-          }
-          if (!page.nextCursor) break;
-          page = await read(conversationId, { cursor: page.nextCursor });
-        }
-      } catch (error) {
-        const failure = asHestiaError(error);
-        // A conversation you left is no longer followed; anything else is told, and read again next time.
-        if (failure.code === "NOT_FOUND") this.#changeMarks.delete(conversationId);
-        else this.#events.emit("error", failure);
-      }
-    }
-    return count;
+    return this.#changes.catchUp(
+      read && {
+        read,
+        changed: (message) => this.#events.emit("messageChanged", message),
+        failed: (error) => this.#events.emit("error", error),
+        asError: asHestiaError,
+      },
+    );
   }
 
   /** Rejoins a group's room, retrying while the connection lasts; a group you left meanwhile is forgotten. */
@@ -382,8 +348,7 @@ export class Realtime {
   }
 
   #deliver(conversation: Conversation, message: Message): void {
-    this.#mark(message.conversationId, message.changeSeq);
-    if (this.#marksAtLoss) this.#deliveredSinceLoss.add(message.id);
+    this.#changes.delivered(message);
     if (conversation.kind === "group") {
       this.#events.emit("newGroupMessage", message);
       return;
@@ -400,6 +365,11 @@ export class Realtime {
       : this.#request("getGroupHistory", { groupId: conversation.groupId, ...page });
   }
 
+  #passOn<E extends (typeof PASSED_ON)[number]>(socket: HestiaClientSocket, event: E): void {
+    const listen = socket.on.bind(socket) as (event: E, listener: (payload: RealtimeEvents[E]) => void) => void;
+    listen(event, (payload) => this.#events.emit(event, payload));
+  }
+
   #send<E extends "sendDM" | "sendGroupMessage">(event: E, payload: EventPayload<E>): Promise<EventAck<E>> {
     return sendIdempotent(payload, (keyed) => this.#request(event, keyed), this.#options.retry);
   }
@@ -408,6 +378,9 @@ export class Realtime {
     return request(this.#socket, event, payload, this.#options.ackTimeoutMs ?? 10_000);
   }
 }
+
+/** Server events handed to the app as they arrive. */
+const PASSED_ON = ["presence", "e2eeCommit", "e2eeWelcome", "e2eeDevices", "readState", "receipt", "typing"] as const;
 
 /** Allowance for server processes whose clocks differ a little. */
 const CLOCK_SKEW_MS = 2_000;

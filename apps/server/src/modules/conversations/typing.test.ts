@@ -1,43 +1,18 @@
 import type { TypingEvent } from "@hestia/contracts";
-import { describe, expect, it } from "vitest";
-import { type Clock, createTypingTracker } from "./typing";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTypingTracker } from "./typing";
 
-/** A clock that moves only when told, running the timers that come due. */
-function fakeClock() {
-  let now = 0;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      nextId += 1;
-      timers.set(nextId, { at: now + ms, run });
-      return nextId;
-    },
-    clearTimeout: (timer) => void timers.delete(timer as number),
-  };
-  const advance = (ms: number) => {
-    const until = now + ms;
-    for (;;) {
-      const due = [...timers.entries()].filter(([, timer]) => timer.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].run();
-    }
-    now = until;
-  };
-  return { clock, advance };
-}
+// Timers and Date.now move only when a test advances them.
+beforeEach(() => void vi.useFakeTimers({ now: 0 }));
+afterEach(() => void vi.useRealTimers());
+const advance = (ms: number) => void vi.advanceTimersByTime(ms);
 
 function setup() {
-  const { clock, advance } = fakeClock();
   const sent: (TypingEvent & { at: number })[] = [];
   const tracker = createTypingTracker({
     ttlMs: 6_000,
     throttleMs: 2_000,
-    clock,
-    broadcast: (_to, event) => sent.push({ ...event, at: clock.now() }),
+    broadcast: (_to, event) => sent.push({ ...event, at: Date.now() }),
   });
   const to = { userIds: [2] };
   return { tracker, advance, sent, to, states: () => sent.map((event) => `${event.at}:${event.typing}`) };

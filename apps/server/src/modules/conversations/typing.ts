@@ -1,19 +1,6 @@
 import type { TypingEvent } from "@hestia/contracts";
 import type { Audience } from "../../realtime/broadcaster";
 
-/** Timers as the tracker uses them; tests pass their own clock. */
-export interface Clock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms).unref(),
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-};
-
 export interface TypingOptions {
   /** How long a typing state lasts without being renewed. */
   ttlMs: number;
@@ -21,7 +8,6 @@ export interface TypingOptions {
   throttleMs: number;
   /** Sends one change to the conversation's other members (`to`: as given with the start). */
   broadcast(to: Audience, event: TypingEvent): void;
-  clock?: Clock;
 }
 
 interface State {
@@ -32,7 +18,7 @@ interface State {
   startedAt: number;
   /** "typing": broadcast and not ended; "waiting": asked to start again within the throttle interval; "ended". */
   phase: "typing" | "waiting" | "ended";
-  timer: unknown;
+  timer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -42,27 +28,26 @@ interface State {
  * offline; each end is broadcast as `typing: false` at once.
  */
 export function createTypingTracker(options: TypingOptions) {
-  const clock = options.clock ?? systemClock;
   const states = new Map<string, State>();
   const key = (conversationId: number, userId: number) => `${conversationId}:${userId}`;
 
   const schedule = (state: State, ms: number, run: () => void) => {
-    clock.clearTimeout(state.timer);
-    state.timer = clock.setTimeout(run, ms);
+    clearTimeout(state.timer);
+    state.timer = setTimeout(run, ms).unref();
   };
 
   const start = (id: string, state: State) => {
     state.phase = "typing";
-    state.startedAt = clock.now();
+    state.startedAt = Date.now();
     schedule(state, options.ttlMs, () => end(id));
     options.broadcast(state.to, { conversationId: state.conversationId, userId: state.userId, typing: true, expiresInMs: options.ttlMs });
   };
 
   /** An ended state is kept only while it still throttles the next start. */
   const forgetLater = (id: string, state: State) => {
-    const wait = state.startedAt + options.throttleMs - clock.now();
+    const wait = state.startedAt + options.throttleMs - Date.now();
     if (wait <= 0) {
-      clock.clearTimeout(state.timer);
+      clearTimeout(state.timer);
       states.delete(id);
       return;
     }
@@ -92,7 +77,7 @@ export function createTypingTracker(options: TypingOptions) {
       const state = states.get(id) ?? { conversationId, userId, to, startedAt: Number.NEGATIVE_INFINITY, phase: "ended", timer: undefined };
       states.set(id, state);
       if (state.phase === "waiting") return;
-      const wait = state.startedAt + options.throttleMs - clock.now();
+      const wait = state.startedAt + options.throttleMs - Date.now();
       if (wait <= 0) start(id, state);
       else if (state.phase === "ended") {
         // Ended a moment ago: start again once the interval is over. (Still typing: the state lasts from its last broadcast.)
