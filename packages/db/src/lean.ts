@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import * as mariadb from "mariadb";
 import { startCheckpointer } from "./checkpointer";
 import type { DatabaseTarget } from "./database-url";
+import { createWalSync } from "./wal-sync";
 
 /**
  * Lean access to the same database Prisma uses, for the hot paths (storing and reading messages,
@@ -40,7 +41,8 @@ export interface SqliteLean extends LeanBase {
   statement(sql: string): Database.Statement;
   /**
    * Runs `work` in one write transaction, synchronously. While Prisma's connection holds the write lock
-   * (an interactive transaction between awaits), this waits asynchronously and tries again.
+   * (an interactive transaction between awaits), this waits asynchronously and tries again. Resolves once
+   * the commit is durable (see `LeanOptions.synchronous`).
    */
   transaction<T>(work: () => T): Promise<T>;
 }
@@ -63,7 +65,8 @@ export interface LeanOptions {
   /** Connections in the MariaDB pool (default 10). */
   poolSize?: number;
   /**
-   * SQLite: `full` (default) fsyncs every commit, on the event loop's thread. `normal` does not: a commit
+   * SQLite: `full` (default) makes every write durable before it resolves: the write-ahead log is fsynced
+   * after the commit on libuv's thread pool (see wal-sync.ts), not inside it. `normal` does not: a commit
    * survives a crash of the process, and the write-ahead log is made durable at each checkpoint (twice a
    * second), so a power loss or an OS crash can lose the last moments of commits.
    */
@@ -103,7 +106,14 @@ function openSqlite(file: string, synchronous: "normal" | "full"): SqliteLean {
   // call would block the very thread that could release it; then withPatience waits asynchronously instead.
   const database = new Database(file, { timeout: 20 });
   database.pragma("journal_mode = WAL");
-  database.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
+  // `full` is kept by fsyncing the log after each commit off the event loop's thread (see wal-sync.ts),
+  // so the connection itself never waits for the disk.
+  database.pragma("synchronous = NORMAL");
+  const wal = synchronous === "full" ? createWalSync(file) : undefined;
+  const durable = async <T>(result: T): Promise<T> => {
+    await wal?.sync();
+    return result;
+  };
   // Checkpoints run on a worker thread instead of in the middle of a commit (see checkpointer.ts).
   database.pragma("wal_autocheckpoint = 0");
   const checkpointer = startCheckpointer(file);
@@ -137,12 +147,15 @@ function openSqlite(file: string, synchronous: "normal" | "full"): SqliteLean {
       withPatience(() => {
         const result = statement(sql).run(...params(values));
         return { changes: result.changes, lastInsertId: Number(result.lastInsertRowid) };
-      }),
-    transaction: (work) => withPatience(() => database.transaction(work).immediate()),
+      }).then(durable),
+    transaction: (work) => withPatience(() => database.transaction(work).immediate()).then(durable),
     runMany: (sql, rows) =>
-      withPatience(() => database.transaction(() => rows.map((values) => statement(sql).run(...params(values)).changes)).immediate()),
+      withPatience(() => database.transaction(() => rows.map((values) => statement(sql).run(...params(values)).changes)).immediate()).then(
+        durable,
+      ),
     async close() {
       await checkpointer.stop();
+      await wal?.close();
       database.close();
     },
   };
