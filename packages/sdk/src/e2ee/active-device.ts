@@ -4,16 +4,17 @@ import { Conversations, isHeld } from "./conversations";
 import { DeviceStore } from "./device-store";
 import { onDevicesChanged } from "./group-sync";
 import { topUpKeyPackages } from "./key-packages";
+import { markDeleted } from "./lifecycle";
 import { createKeyedLock } from "./lock";
 import { catchUp } from "./receiving";
 import { registeredDevice } from "./registration";
-import type { DecryptedMessage, E2eeOptions, E2eeSession } from "./types";
+import type { E2eeEvents, E2eeOptions, E2eeSession } from "./types";
 import { welcomeRunner } from "./welcomes";
 
-/** Where a device's work ends up: decrypted messages and failures, as the `E2ee` events carry them. */
+/** Where a device's work ends up: decrypted messages, edits, reactions and failures, as the `E2ee` events carry them. */
 export interface DeviceOutput {
   report(error: unknown): void;
-  deliver(message: DecryptedMessage): void;
+  emit<K extends Exclude<keyof E2eeEvents, "error">>(event: K, payload: E2eeEvents[K]): void;
 }
 
 const DEFAULT_KEY_PACKAGES = 20;
@@ -45,7 +46,7 @@ export class ActiveDevice {
       withLock: createKeyedLock<number>(),
       keyPackageTarget: options.keyPackages ?? DEFAULT_KEY_PACKAGES,
       report: (error) => output.report(error),
-      deliver: (message) => output.deliver(message),
+      emit: (event, payload) => output.emit(event, payload),
     });
   }
 
@@ -98,6 +99,10 @@ export class ActiveDevice {
     this.#unsubscribe = [
       realtime.on("newDM", onMessage),
       realtime.on("newGroupMessage", onMessage),
+      realtime.on("messageDeleted", (event) => {
+        if (!this.ctx.device.conversations.includes(event.conversationId)) return;
+        inBackground(markDeleted(this.ctx, event.conversationId, event.messageId).then(() => this.ctx.emit("messageDeleted", event)));
+      }),
       realtime.on("e2eeCommit", ({ conversationId }) => inBackground(this.#refresh(conversationId, true))),
       realtime.on("e2eeWelcome", () => inBackground(this.#processWelcomes())),
       realtime.on("e2eeDevices", ({ userId }) => onDevicesChanged(this.ctx, userId)),

@@ -1,5 +1,6 @@
 import { contract, type Message, parseDeviceIdentity } from "@hestia/contracts";
-import { decodeContent, decryptedMessage } from "./content";
+import { applyPayload } from "./applying";
+import { decodePayload } from "./content";
 import { type DeviceContext, e2eeError, PAGE, tolerate } from "./context";
 import { type HeldConversation, isHeld } from "./conversations";
 import type { ConversationRecord } from "./device-store";
@@ -68,7 +69,10 @@ async function pageAfterCursor(ctx: DeviceContext, record: ConversationRecord): 
   }
 }
 
-/** Decrypts one message and delivers it, its group state saved first; reports one that cannot be read. */
+/**
+ * Decrypts one message and applies its payload (a message, an edit, a reaction), its group state saved
+ * first; reports one that cannot be read, or whose payload this SDK cannot use.
+ */
 async function receive(ctx: DeviceContext, record: HeldConversation, message: Message, ciphertext: string): Promise<void> {
   const fail = (reason: string) =>
     ctx.report(
@@ -88,9 +92,15 @@ async function receive(ctx: DeviceContext, record: HeldConversation, message: Me
   if (!decrypted.ok) return fail(decrypted.reason);
   const sender = parseDeviceIdentity(decrypted.value.sender.identity);
   if (!sender || sender.userId !== message.userId) return fail("the sender's credential does not match the message's sender");
-  const content = decodeContent(decrypted.value.plaintext);
-  if (content === undefined) return fail("unreadable content");
+  const decoded = decodePayload(decrypted.value.plaintext);
   record.cursor = message.id;
+  if (!decoded.ok) {
+    // Decrypted all the same: the group moved past it, and it must not be read again.
+    await ctx.conversations.keep(record, decrypted.value.group);
+    return fail(decoded.reason);
+  }
+  const applied = applyPayload(record, message, decoded.payload, sender.deviceId, ctx.device.userId);
+  applied.record(record);
   await ctx.conversations.keep(record, decrypted.value.group);
-  ctx.deliver(decryptedMessage(record, message, content.text, sender.deviceId, content.files));
+  applied.announce(ctx);
 }
