@@ -256,6 +256,18 @@ describe("message lifecycle in encrypted conversations", () => {
     await expect(bob.client.e2ee.react(doomed.id, "👍")).rejects.toMatchObject({ status: 409 });
     await bob.client.e2ee.sendGroupMessage(group.id, "moving on");
     await vi.waitFor(() => expect(texts(carol)).toContain("moving on"), wait);
+    // Only messages the device knows are announced: not the edit's tombstone.
+    expect(bob.deletions.map((event) => event.messageId)).toEqual([doomed.id]);
+
+    // A deletion made while a device is away is announced when it catches up (from the changes feed).
+    carol.client.realtime.disconnect();
+    await alice.client.e2ee.delete(kept.id);
+    expect(carol.deletions.map((event) => event.messageId)).toEqual([doomed.id]);
+    await carol.client.e2ee.sync();
+    expect(carol.deletions.map((event) => event.messageId)).toEqual([doomed.id, kept.id]);
+    expect(carol.deletions[1]).toMatchObject({ conversationId: group.id, seq: kept.seq, deletedAt: expect.any(String) });
+    await carol.client.e2ee.sync();
+    expect(carol.deletions).toHaveLength(2);
     expect([alice, bob, carol].flatMap((device) => device.errors)).toEqual([]);
   }, 90_000);
 });

@@ -1,10 +1,10 @@
 import type { Message } from "@hestia/contracts";
 import { type DeviceContext, follow } from "./context";
 import { Conversations, isHeld } from "./conversations";
+import { markDeleted } from "./deletions";
 import { DeviceStore } from "./device-store";
 import { onDevicesChanged } from "./group-sync";
 import { topUpKeyPackages } from "./key-packages";
-import { markDeleted } from "./lifecycle";
 import { createKeyedLock } from "./lock";
 import { catchUp } from "./receiving";
 import { registeredDevice } from "./registration";
@@ -64,7 +64,7 @@ export class ActiveDevice {
     for (const conversationId of [...this.ctx.device.conversations]) {
       const record = await this.ctx.conversations.record(conversationId);
       if (record?.kind === "GROUP") await follow(this.ctx, conversationId);
-      await this.#refresh(conversationId, true).catch((error: unknown) => this.ctx.report(error));
+      await this.#refresh(conversationId, true, true).catch((error: unknown) => this.ctx.report(error));
     }
   }
 
@@ -84,9 +84,9 @@ export class ActiveDevice {
    * Reads a conversation's new messages (and commits, if asked). A conversation this device has not joined
    * yet may have a welcome waiting: joining it reads the conversation.
    */
-  async #refresh(conversationId: number, commitsToo: boolean): Promise<void> {
+  async #refresh(conversationId: number, commitsToo: boolean, deletionsToo = false): Promise<void> {
     if (!isHeld(await this.ctx.conversations.record(conversationId))) return this.#processWelcomes();
-    return catchUp(this.ctx, conversationId, commitsToo);
+    return catchUp(this.ctx, conversationId, commitsToo, deletionsToo);
   }
 
   #listen(): void {
@@ -101,7 +101,11 @@ export class ActiveDevice {
       realtime.on("newGroupMessage", onMessage),
       realtime.on("messageDeleted", (event) => {
         if (!this.ctx.device.conversations.includes(event.conversationId)) return;
-        inBackground(markDeleted(this.ctx, event.conversationId, event.messageId).then(() => this.ctx.emit("messageDeleted", event)));
+        inBackground(
+          markDeleted(this.ctx, event.conversationId, event.messageId).then((known) => {
+            if (known) this.ctx.emit("messageDeleted", event);
+          }),
+        );
       }),
       realtime.on("e2eeCommit", ({ conversationId }) => inBackground(this.#refresh(conversationId, true))),
       realtime.on("e2eeWelcome", () => inBackground(this.#processWelcomes())),

@@ -28,6 +28,8 @@ export interface ConversationRecord {
   pending?: { epoch: number; commit: string; state: string };
   /** The newest messages sent or decrypted here, by id: whom edits may come from, and what deleting one erases. */
   known?: Record<string, KnownMessage>;
+  /** The conversation's change counter up to which deletions were checked (see deletions.ts). */
+  changeSeq?: number;
 }
 
 /** A message as a device remembers it, to apply edits, reactions and deletions to. */

@@ -4,6 +4,7 @@
 import { contract, isEmoji, type Message } from "@hestia/contracts";
 import type { Payload } from "./content";
 import { type DeviceContext, refusal, tolerate } from "./context";
+import { markDeleted } from "./deletions";
 import type { ConversationRecord, KnownMessage } from "./device-store";
 import { knownMessage } from "./known";
 import { send } from "./sending";
@@ -72,16 +73,4 @@ export async function remove(ctx: DeviceContext, messageId: number): Promise<voi
     await tolerate(["NOT_FOUND", "FORBIDDEN"], () => ctx.session.call(lifecycle.remove, { id: editId }));
   }
   if (found) await markDeleted(ctx, found.record.conversationId, messageId);
-}
-
-/** Remembers that a message was deleted: edits and reactions that arrive for it later are ignored. */
-export function markDeleted(ctx: DeviceContext, conversationId: number, messageId: number): Promise<void> {
-  return ctx.withLock(conversationId, async () => {
-    const record = await ctx.conversations.record(conversationId);
-    const message = record && knownMessage(record, messageId);
-    if (!record || !message || message.deleted) return;
-    message.deleted = true;
-    delete message.edits;
-    await ctx.conversations.keep(record);
-  });
 }

@@ -3,6 +3,7 @@ import { applyPayload } from "./applying";
 import { decodePayload } from "./content";
 import { type DeviceContext, e2eeError, PAGE, tolerate } from "./context";
 import { type HeldConversation, isHeld } from "./conversations";
+import { readDeletions } from "./deletions";
 import type { ConversationRecord } from "./device-store";
 import { applyCommits } from "./inbox";
 import * as mls from "./mls";
@@ -10,14 +11,16 @@ import * as mls from "./mls";
 const { messages, groups } = contract;
 
 /**
- * Reads a held conversation's new messages (and, if asked, newer commits) under its lock. A conversation
- * that is gone, or that this device's user was removed from, has nothing more to read.
+ * Reads a held conversation's new messages (and, if asked, newer commits, and the deletions made while
+ * this device was away) under its lock. A conversation that is gone, or that this device's user was
+ * removed from, has nothing more to read.
  */
-export function catchUp(ctx: DeviceContext, conversationId: number, commitsToo: boolean): Promise<void> {
+export function catchUp(ctx: DeviceContext, conversationId: number, commitsToo: boolean, deletionsToo = false): Promise<void> {
   return ctx.withLock(conversationId, async () => {
     const record = await ctx.conversations.record(conversationId);
     if (!isHeld(record)) return;
     await tolerate(["NOT_FOUND", "FORBIDDEN"], async () => {
+      if (deletionsToo) await readDeletions(ctx, record);
       await readNew(ctx, record);
       if (commitsToo) await applyCommits(ctx, record);
     });
@@ -29,6 +32,8 @@ export async function readNew(ctx: DeviceContext, record: HeldConversation): Pro
   for (;;) {
     const page = await pageAfterCursor(ctx, record);
     for (const message of page) {
+      // Deletions are checked from the first message read on: nothing this device remembers is older.
+      record.changeSeq ??= message.changeSeq;
       if (message.encrypted && message.ciphertext) await receive(ctx, record, message, message.ciphertext);
       record.cursor = message.id;
     }
