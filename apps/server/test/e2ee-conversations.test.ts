@@ -243,5 +243,48 @@ describe("end-to-end encryption", () => {
       ).toBe(403);
       bobSocket.close();
     });
+
+    it("deletes an encrypted message for everyone as a tombstone without ciphertext; learns nothing else of its lifecycle", async () => {
+      const { alice, bob, conversationId, state } = await established();
+      const bobSocket = await connect(server, bob.token);
+      const deletions = collect(bobSocket, "messageDeleted");
+      const send = async (text: string, current: typeof state) => {
+        const made = await encrypt(current, text);
+        const sent = await api(server, "POST", `/messages/direct/${bob.id}`, {
+          token: alice.token,
+          body: { encrypted: true, ciphertext: made.ciphertext },
+        });
+        expect(sent.status).toBe(201);
+        return { message: sent.body, state: made.state };
+      };
+      const first = await send("to be deleted", state);
+      const second = await send("to stay", first.state);
+
+      // Edits, reactions, reply links and mentions of encrypted messages travel inside the ciphertext only.
+      const id = first.message.id;
+      expect((await api(server, "PATCH", `/messages/${id}`, { token: alice.token, body: { content: "edited" } })).status).toBe(403);
+      expect((await api(server, "PUT", `/messages/${id}/reactions/${encodeURIComponent("👍")}`, { token: bob.token })).status).toBe(400);
+      const reply = { encrypted: true, ciphertext: (await encrypt(second.state, "reply")).ciphertext };
+      for (const extra of [{ replyToId: id }, { mentions: [bob.id] }]) {
+        const refused = await api(server, "POST", `/messages/direct/${bob.id}`, { token: alice.token, body: { ...reply, ...extra } });
+        expect(refused.status).toBe(400);
+      }
+
+      expect((await api(server, "DELETE", `/messages/${id}`, { token: bob.token })).status).toBe(403);
+      expect((await api(server, "DELETE", `/messages/${id}`, { token: alice.token })).status).toBe(204);
+      await eventually(() =>
+        expect(deletions).toEqual([expect.objectContaining({ conversationId, messageId: id, seq: first.message.seq })]),
+      );
+      const row = await server.app.deps.db.message.findUnique({ where: { id } });
+      expect(row).toMatchObject({ ciphertext: null, content: null, encrypted: true, deletedAt: expect.any(Date) });
+      const history = await api(server, "GET", `/messages/direct/${alice.id}`, { token: bob.token });
+      const tombstone = history.body.find((message: { id: number }) => message.id === id);
+      expect(tombstone).toMatchObject({ id, seq: first.message.seq, content: null, deletedAt: expect.any(String) });
+      expect(tombstone.ciphertext).toBeUndefined();
+      expect(history.body.find((message: { id: number }) => message.id === second.message.id).ciphertext).toBe(second.message.ciphertext);
+      const changes = await api(server, "GET", `/conversations/${conversationId}/changes`, { token: bob.token });
+      expect(changes.body.items.find((message: { id: number }) => message.id === id)).not.toHaveProperty("ciphertext");
+      bobSocket.close();
+    });
   });
 });

@@ -59,7 +59,12 @@ describe("the terminal chat", () => {
     expect((await bob.dms.history(aliceId)).map((message) => message.content)).toEqual(["hi alice", "hello bob"]);
 
     const opened = await chat.type("/open bob", "alice: hello bob");
-    expect(opened).toEqual(["--- direct messages with bob (2) ---", "  bob: hi alice", "  alice: hello bob"]);
+    const [hi, hello] = await bob.dms.history(aliceId);
+    expect(opened).toEqual([
+      "--- direct messages with bob (2) ---",
+      `  bob: hi alice  (#${hi!.id})`,
+      `  alice: hello bob  (#${hello!.id})`,
+    ]);
 
     // A group alice is added to after starting: /groups follows it.
     const group = await bob.groups.create({ name: "Book club" });
@@ -71,7 +76,12 @@ describe("the terminal chat", () => {
     await chat.type(`/group ${groupId} thanks!`, `[#${groupId} Book club] alice: thanks!`);
     expect((await bob.groups.messages(groupId)).map((message) => message.content)).toEqual(["welcome", "thanks!"]);
     const history = await chat.type(`/history ${groupId}`, "alice: thanks!");
-    expect(history).toEqual([`--- [#${groupId} Book club] (2) ---`, "  bob: welcome", "  alice: thanks!"]);
+    const [welcome, thanks] = await bob.groups.messages(groupId);
+    expect(history).toEqual([
+      `--- [#${groupId} Book club] (2) ---`,
+      `  bob: welcome  (#${welcome!.id})`,
+      `  alice: thanks!  (#${thanks!.id})`,
+    ]);
 
     // Mistakes print a line and the chat goes on.
     await chat.type("/dm nobody hi", "error:");
@@ -111,6 +121,43 @@ describe("the terminal chat", () => {
     await chat.type("/accept carol", "You and carol are friends now.");
     expect((await carol.friends.list()).map((friend) => friend.username)).toEqual(["ada"]);
 
+    chat.input.end();
+    await chat.done;
+  });
+
+  it("replies to, edits, deletes and reacts to messages by their number", async () => {
+    const chat = startChat("erin");
+    await chat.expectLine("Signed in as erin");
+    const erinId = (await bob.users.byUsername("erin")).id;
+    await bob.friends.request(erinId);
+    await chat.type("/accept bob", "You and bob are friends now.");
+    const question = await bob.dms.send(erinId, { content: "lunch?" });
+    await chat.expectLine(`[dm] bob: lunch?  (#${question.id})`);
+
+    const replied = await chat.type(`/reply ${question.id} yes please`, "erin: yes please");
+    const reply = (await bob.dms.history(erinId)).at(-1)!;
+    expect(reply).toMatchObject({ content: "yes please", replyTo: { id: question.id } });
+    expect(replied).toEqual([`[dm] erin: yes please  (#${reply.id}, reply to #${question.id})`]);
+
+    await chat.type(`/edit ${reply.id} yes, at noon`, `[edited] erin: yes, at noon  (#${reply.id}, reply to #${question.id}, edited)`);
+    await chat.type(`/react ${question.id} 👍`, `#${question.id}: 👍 1`);
+    await chat.type(`/unreact ${question.id} 👍`, `#${question.id}: no reactions`);
+    await bob.messages.react(reply.id, "🎉");
+    await chat.expectLine(`#${reply.id}: bob reacted 🎉`);
+    await bob.messages.edit(question.id, "lunch at noon?");
+    await chat.expectLine(`[edited] bob: lunch at noon?  (#${question.id}, edited)`);
+    await bob.messages.delete(question.id);
+    await chat.expectLine(`#${question.id} was deleted.`);
+    await chat.type(`/delete ${reply.id}`, `Deleted #${reply.id}.`);
+    expect((await bob.dms.history(erinId)).map((message) => [message.id, message.deletedAt ? "deleted" : message.content])).toEqual([
+      [question.id, "deleted"],
+      [reply.id, "deleted"],
+    ]);
+
+    // Mistakes print a line and the chat goes on.
+    await chat.type("/reply 999999 hello", "is not one shown here");
+    await chat.type("/edit soon hello", "is not a message number");
+    await chat.type(`/react ${reply.id} nope`, "error:");
     chat.input.end();
     await chat.done;
   });

@@ -38,7 +38,30 @@ export async function runChat({ url, username, password, input, output }: ChatOp
     const name = groupId === undefined ? undefined : groupNames.get(groupId);
     return `[#${groupId}${name ? ` ${name}` : ""}]`;
   };
-  const show = (label: string, message: Message) => output(`${label} ${message.username}: ${message.content ?? "(encrypted)"}`);
+  /** The conversation of each message shown, by id: where `/reply` sends. */
+  const conversationOf = new Map<number, { groupId: number } | { peerId: number }>();
+  const deletedHere = new Set<number>();
+  const text = (message: Message) => (message.deletedAt ? "(deleted)" : (message.content ?? "(encrypted)"));
+  const tags = (message: Message) =>
+    [
+      `#${message.id}`,
+      message.replyTo ? `reply to #${message.replyTo.id}` : "",
+      message.editedAt ? "edited" : "",
+      ...(message.reactions ?? []).map((reaction) => `${reaction.emoji} ${reaction.count}`),
+    ]
+      .filter(Boolean)
+      .join(", ");
+  const show = (label: string, message: Message) => {
+    const peerId = message.userId === me.id ? message.recipientId : message.userId;
+    if (message.groupId !== undefined) conversationOf.set(message.id, { groupId: message.groupId });
+    else if (peerId !== undefined) conversationOf.set(message.id, { peerId });
+    output(`${label} ${message.username}: ${text(message)}  (${tags(message)})`);
+  };
+  const messageId = (arg: string) => {
+    const id = Number(arg.replace(/^#/, ""));
+    if (!Number.isInteger(id) || id <= 0) throw new Error(`"${arg}" is not a message number (the #N after a message)`);
+    return id;
+  };
   const userNamed = (name: string) => client.users.byUsername(name);
   const groupId = (arg: string) => {
     const id = Number(arg.replace(/^#/, ""));
@@ -92,7 +115,7 @@ export async function runChat({ url, username, password, input, output }: ChatOp
       run: async (name, text) => {
         const friend = await userNamed(name);
         const sent = await realtime.sendDM({ toId: friend.id, content: text });
-        output(`[dm to ${friend.username}] ${sent.username}: ${sent.content}`);
+        show(`[dm to ${friend.username}]`, sent);
       },
     },
     open: {
@@ -121,6 +144,59 @@ export async function runChat({ url, username, password, input, output }: ChatOp
         const messages = await client.groups.messages(id, { limit: 20 });
         output(`--- ${groupLabel(id)} (${messages.length}) ---`);
         for (const message of messages) show(" ", message);
+      },
+    },
+    reply: {
+      args: "<N> <text>",
+      help: "reply to message #N",
+      run: async (arg, text) => {
+        const replyToId = messageId(arg);
+        const where = conversationOf.get(replyToId);
+        if (!where) throw new Error(`message #${replyToId} is not one shown here (see /open or /history)`);
+        if ("groupId" in where) {
+          const sent = await realtime.sendGroupMessage({ groupId: where.groupId, content: text, replyToId });
+          show(groupLabel(where.groupId), sent);
+        } else {
+          const sent = await realtime.sendDM({ toId: where.peerId, content: text, replyToId });
+          show("[dm]", sent);
+        }
+      },
+    },
+    edit: {
+      args: "<N> <text>",
+      help: "change the text of your message #N",
+      run: async (arg, text) => {
+        const edited = await client.messages.edit(messageId(arg), text);
+        show("[edited]", edited);
+      },
+    },
+    delete: {
+      args: "<N>",
+      help: "delete message #N for everyone",
+      run: async (arg) => {
+        const id = messageId(arg);
+        deletedHere.add(id);
+        await client.messages.delete(id).catch((error: unknown) => {
+          deletedHere.delete(id);
+          throw error;
+        });
+        output(`Deleted #${id}.`);
+      },
+    },
+    react: {
+      args: "<N> <emoji>",
+      help: "react to message #N (again to take it back: /unreact)",
+      run: async (arg, emoji) => {
+        const { reactions } = await client.messages.react(messageId(arg), emoji);
+        output(`#${messageId(arg)}: ${reactions.map((reaction) => `${reaction.emoji} ${reaction.count}`).join("  ")}`);
+      },
+    },
+    unreact: {
+      args: "<N> <emoji>",
+      help: "take back your reaction to message #N",
+      run: async (arg, emoji) => {
+        const { reactions } = await client.messages.unreact(messageId(arg), emoji);
+        output(`#${messageId(arg)}: ${reactions.map((reaction) => `${reaction.emoji} ${reaction.count}`).join("  ") || "no reactions"}`);
       },
     },
     add: {
@@ -170,6 +246,20 @@ export async function runChat({ url, username, password, input, output }: ChatOp
     realtime.on("dmNotification", (message) => show("[dm]", message)),
     realtime.on("newGroupMessage", (message) => {
       if (message.userId !== me.id) show(groupLabel(message.groupId), message);
+    }),
+    realtime.on("messageUpdated", ({ message }) => {
+      if (message.userId !== me.id) show("[edited]", message);
+    }),
+    realtime.on("messageDeleted", ({ messageId: id }) => {
+      if (!deletedHere.delete(id)) output(`#${id} was deleted.`);
+    }),
+    realtime.on("reaction", ({ messageId: id, emoji, userId, added }) => {
+      if (userId === me.id) return;
+      const name = client.users.byId(userId).then(
+        (user) => user.username,
+        () => `user #${userId}`,
+      );
+      void name.then((username) => output(`#${id}: ${username} ${added ? "reacted" : "took back"} ${emoji}`));
     }),
     realtime.on("error", (error) => output(`error: ${error.message}`)),
     realtime.on("disconnected", ({ willReconnect }) => {

@@ -113,6 +113,11 @@ export function createClient(options: ClientOptions) {
     },
     options.e2ee,
   );
+  // The server cannot count mentions inside ciphertext: the unread counts take them from this device's decryption.
+  e2ee.on("message", (message) => {
+    if (message.mentionsMe) conversations.unread.mentioned(message.conversationId, message.seq);
+  });
+  e2ee.on("messageDeleted", ({ conversationId, seq }) => conversations.unread.unmentioned(conversationId, seq));
 
   return {
     /** The token requests are sent with, if any. */

@@ -46,7 +46,14 @@ export {
 export { TYPING_IDLE_MS, TYPING_REPEAT_MS } from "./conversations/typing";
 export { type ConversationUnread, UnreadCounter, type UnreadSnapshot } from "./conversations/unread";
 export type { Tokens } from "./credentials";
-export { type DecryptedMessage, E2ee, type E2eeEvents, type E2eeOptions } from "./e2ee/e2ee";
+export {
+  type DecryptedMessage,
+  type DecryptedReaction,
+  E2ee,
+  type E2eeEvents,
+  type E2eeOptions,
+  type EncryptedSendOptions,
+} from "./e2ee/e2ee";
 export { type E2eeStorage, memoryStorage } from "./e2ee/storage";
 export { type ClientErrorCode, HestiaError } from "./errors";
 export { newIdempotencyKey, type RetryOptions } from "./idempotency";

@@ -1,14 +1,27 @@
 // The end-to-end encryption tests' server (with a fake FCM and a logger whose output they inspect) and
 // their SDK devices, which record every decrypted message and error.
+
+import type { MessageDeleted } from "@hestia/contracts";
 import { type FakeFcm, memoryLogger, startFakeFcm, startServer, type TestServer } from "@hestia/server/testing";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { createClient, type DecryptedMessage, type E2eeStorage, type HestiaError, memoryStorage } from "../src/index";
+import {
+  createClient,
+  type DecryptedMessage,
+  type DecryptedReaction,
+  type E2eeStorage,
+  type HestiaError,
+  memoryStorage,
+} from "../src/index";
 import { type SignedIn, signUp } from "./setup";
 
 export interface Device extends SignedIn {
   storage: E2eeStorage;
   received: DecryptedMessage[];
   errors: HestiaError[];
+  /** Edits (`messageUpdated`), reactions and deletions, in the order they came. */
+  updates: DecryptedMessage[];
+  reactions: DecryptedReaction[];
+  deletions: MessageDeleted[];
 }
 
 export const texts = (device: Device) => device.received.map((message) => message.text);
@@ -51,10 +64,13 @@ export function e2eeSuite() {
     },
     logs,
 
-    /** Follows a client's decrypted messages and errors. */
+    /** Follows a client's decrypted messages, edits, reactions, deletions and errors. */
     watch(user: SignedIn, storage: E2eeStorage): Device {
-      const device: Device = { ...user, storage, received: [], errors: [] };
+      const device: Device = { ...user, storage, received: [], errors: [], updates: [], reactions: [], deletions: [] };
       user.client.e2ee.on("message", (message) => device.received.push(message));
+      user.client.e2ee.on("messageUpdated", ({ message }) => device.updates.push(message));
+      user.client.e2ee.on("reaction", (reaction) => device.reactions.push(reaction));
+      user.client.e2ee.on("messageDeleted", (deleted) => device.deletions.push(deleted));
       user.client.e2ee.on("error", (error) => device.errors.push(error));
       clients.push(user);
       return device;

@@ -68,4 +68,25 @@ describe("unread counter", () => {
     unread.message(message(30, 2, 2), SELF);
     expect(totals).toEqual([2, 3]);
   });
+
+  it("counts mentions decrypted in encrypted conversations on the side, until read or deleted", () => {
+    const unread = new UnreadCounter();
+    unread.learn(summary(40, 3, 2, 5));
+    unread.mentioned(40, 4);
+    unread.mentioned(40, 4);
+    unread.mentioned(40, 5);
+    unread.mentioned(40, 2); // already read
+    unread.mentioned(41, 9); // a conversation not seen yet
+    expect(unread.of(40)).toMatchObject({ unreadCount: 3, mentionCount: 2 });
+    expect(unread.snapshot.conversations.get(40)?.mentionCount).toBe(2);
+    expect(unread.mentions).toBe(3);
+    // The server's summaries never include them: reading it again keeps them.
+    unread.learn(summary(40, 3, 2, 5));
+    expect(unread.mentions).toBe(3);
+    unread.unmentioned(41, 9);
+    unread.read({ conversationId: 40, readSeq: 4, unreadCount: 1 });
+    expect(unread.of(40)).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+    unread.message(message(40, 6, SELF), SELF);
+    expect(unread.mentions).toBe(0);
+  });
 });

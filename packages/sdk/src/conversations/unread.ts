@@ -18,13 +18,17 @@ export interface UnreadSnapshot extends UnreadTotal {
 /**
  * Your unread counts, kept up to date from what the server says (totals, summaries, `readState`) and from
  * live messages in between. The totals are the server's for conversations the SDK has not seen yet,
- * plus its own count for the ones it has; `sync` makes them exact again.
+ * plus its own count for the ones it has; `sync` makes them exact again. Mentions in end-to-end encrypted
+ * conversations are known only to the devices that decrypt them: they are counted here on the side (the
+ * server's counts never include them), by seq, until read.
  */
 export class UnreadCounter {
   readonly #known = new Map<number, ConversationUnread>();
   readonly #events = createEmitter<{ change: UnreadSnapshot }>();
   /** Unread messages and mentions in conversations the SDK has not seen. */
   #rest = { unreadCount: 0, mentionCount: 0 };
+  /** The seqs of decrypted messages that mention you, per conversation, not yet read. */
+  readonly #encryptedMentions = new Map<number, Set<number>>();
 
   /** Unread messages across every conversation. */
   get total(): number {
@@ -33,20 +37,53 @@ export class UnreadCounter {
     return total;
   }
 
-  /** Unread mentions of you across every conversation. */
+  /** Unread mentions of you across every conversation (those in encrypted conversations as this device decrypted them). */
   get mentions(): number {
     let total = this.#rest.mentionCount;
     for (const conversation of this.#known.values()) total += conversation.mentionCount;
+    for (const seqs of this.#encryptedMentions.values()) total += seqs.size;
     return total;
   }
 
   /** What the SDK knows of one conversation. */
   of(conversationId: number): ConversationUnread | undefined {
-    return this.#known.get(conversationId);
+    const known = this.#known.get(conversationId);
+    const encrypted = this.#encryptedMentions.get(conversationId)?.size ?? 0;
+    return known && encrypted ? { ...known, mentionCount: known.mentionCount + encrypted } : known;
   }
 
   get snapshot(): UnreadSnapshot {
-    return { unreadCount: this.total, mentionCount: this.mentions, conversations: this.#known };
+    let conversations: ReadonlyMap<number, ConversationUnread> = this.#known;
+    if (this.#encryptedMentions.size) {
+      conversations = new Map([...this.#known.keys()].map((id) => [id, this.of(id) as ConversationUnread]));
+    }
+    return { unreadCount: this.total, mentionCount: this.mentions, conversations };
+  }
+
+  /**
+   * A decrypted message of an end-to-end encrypted conversation mentions you (the server cannot count it):
+   * counted until your read cursor passes its seq, or it is deleted (`unmentioned`).
+   */
+  mentioned(conversationId: number, seq: number): void {
+    const known = this.#known.get(conversationId);
+    if (known && seq <= known.readSeq) return;
+    const seqs = this.#encryptedMentions.get(conversationId) ?? new Set<number>();
+    if (seqs.has(seq)) return;
+    this.#encryptedMentions.set(conversationId, seqs.add(seq));
+    this.#changed();
+  }
+
+  /** A decrypted mention of you no longer counts (its message was deleted). */
+  unmentioned(conversationId: number, seq: number): void {
+    if (this.#encryptedMentions.get(conversationId)?.delete(seq)) this.#changed();
+  }
+
+  /** Forgets the encrypted mentions up to `readSeq`. */
+  #readMentions(conversationId: number, readSeq: number): void {
+    const seqs = this.#encryptedMentions.get(conversationId);
+    if (!seqs) return;
+    for (const seq of seqs) if (seq <= readSeq) seqs.delete(seq);
+    if (!seqs.size) this.#encryptedMentions.delete(conversationId);
   }
 
   /** Calls `listener` with the new state after every change; returns a function that unsubscribes. */
@@ -77,6 +114,7 @@ export class UnreadCounter {
     }
     const { unreadCount, mentionCount, readSeq, lastSeq } = summary;
     this.#known.set(summary.id, { unreadCount, mentionCount, readSeq, lastSeq });
+    this.#readMentions(summary.id, readSeq);
     this.#changed();
   }
 
@@ -87,6 +125,7 @@ export class UnreadCounter {
   message(message: Pick<Message, "conversationId" | "seq" | "userId" | "mentions">, selfId: number): boolean {
     const known = this.#known.get(message.conversationId);
     const own = message.userId === selfId;
+    if (own) this.#readMentions(message.conversationId, message.seq);
     if (!known) {
       if (!own) {
         this.#rest.unreadCount += 1;
@@ -97,6 +136,7 @@ export class UnreadCounter {
     }
     if (own) {
       known.readSeq = Math.max(known.readSeq, message.seq);
+      this.#readMentions(message.conversationId, known.readSeq);
       if (message.seq >= known.lastSeq) {
         known.unreadCount = 0;
         known.mentionCount = 0;
@@ -113,7 +153,11 @@ export class UnreadCounter {
   /** Your read cursor moved (here, on another device, or over REST). */
   read(state: { conversationId: number; readSeq: number; unreadCount: number }): void {
     const known = this.#known.get(state.conversationId);
-    if (!known) return;
+    this.#readMentions(state.conversationId, state.readSeq);
+    if (!known) {
+      this.#changed();
+      return;
+    }
     if (state.readSeq < known.readSeq) return;
     known.readSeq = state.readSeq;
     known.unreadCount = state.unreadCount;
@@ -124,6 +168,7 @@ export class UnreadCounter {
   /** Forgets everything (another account signed in). */
   clear(): void {
     this.#known.clear();
+    this.#encryptedMentions.clear();
     this.#rest = { unreadCount: 0, mentionCount: 0 };
     this.#changed();
   }

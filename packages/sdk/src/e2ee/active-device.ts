@@ -1,19 +1,20 @@
 import type { Message } from "@hestia/contracts";
 import { type DeviceContext, follow } from "./context";
 import { Conversations, isHeld } from "./conversations";
+import { markDeleted } from "./deletions";
 import { DeviceStore } from "./device-store";
 import { onDevicesChanged } from "./group-sync";
 import { topUpKeyPackages } from "./key-packages";
 import { createKeyedLock } from "./lock";
 import { catchUp } from "./receiving";
 import { registeredDevice } from "./registration";
-import type { DecryptedMessage, E2eeOptions, E2eeSession } from "./types";
+import type { E2eeEvents, E2eeOptions, E2eeSession } from "./types";
 import { welcomeRunner } from "./welcomes";
 
-/** Where a device's work ends up: decrypted messages and failures, as the `E2ee` events carry them. */
+/** Where a device's work ends up: decrypted messages, edits, reactions and failures, as the `E2ee` events carry them. */
 export interface DeviceOutput {
   report(error: unknown): void;
-  deliver(message: DecryptedMessage): void;
+  emit<K extends Exclude<keyof E2eeEvents, "error">>(event: K, payload: E2eeEvents[K]): void;
 }
 
 const DEFAULT_KEY_PACKAGES = 20;
@@ -45,7 +46,7 @@ export class ActiveDevice {
       withLock: createKeyedLock<number>(),
       keyPackageTarget: options.keyPackages ?? DEFAULT_KEY_PACKAGES,
       report: (error) => output.report(error),
-      deliver: (message) => output.deliver(message),
+      emit: (event, payload) => output.emit(event, payload),
     });
   }
 
@@ -63,7 +64,7 @@ export class ActiveDevice {
     for (const conversationId of [...this.ctx.device.conversations]) {
       const record = await this.ctx.conversations.record(conversationId);
       if (record?.kind === "GROUP") await follow(this.ctx, conversationId);
-      await this.#refresh(conversationId, true).catch((error: unknown) => this.ctx.report(error));
+      await this.#refresh(conversationId, true, true).catch((error: unknown) => this.ctx.report(error));
     }
   }
 
@@ -83,9 +84,9 @@ export class ActiveDevice {
    * Reads a conversation's new messages (and commits, if asked). A conversation this device has not joined
    * yet may have a welcome waiting: joining it reads the conversation.
    */
-  async #refresh(conversationId: number, commitsToo: boolean): Promise<void> {
+  async #refresh(conversationId: number, commitsToo: boolean, deletionsToo = false): Promise<void> {
     if (!isHeld(await this.ctx.conversations.record(conversationId))) return this.#processWelcomes();
-    return catchUp(this.ctx, conversationId, commitsToo);
+    return catchUp(this.ctx, conversationId, commitsToo, deletionsToo);
   }
 
   #listen(): void {
@@ -98,6 +99,14 @@ export class ActiveDevice {
     this.#unsubscribe = [
       realtime.on("newDM", onMessage),
       realtime.on("newGroupMessage", onMessage),
+      realtime.on("messageDeleted", (event) => {
+        if (!this.ctx.device.conversations.includes(event.conversationId)) return;
+        inBackground(
+          markDeleted(this.ctx, event.conversationId, event.messageId).then((known) => {
+            if (known) this.ctx.emit("messageDeleted", event);
+          }),
+        );
+      }),
       realtime.on("e2eeCommit", ({ conversationId }) => inBackground(this.#refresh(conversationId, true))),
       realtime.on("e2eeWelcome", () => inBackground(this.#processWelcomes())),
       realtime.on("e2eeDevices", ({ userId }) => onDevicesChanged(this.ctx, userId)),

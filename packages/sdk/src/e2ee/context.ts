@@ -3,7 +3,7 @@ import { HestiaError } from "../errors";
 import type { Conversations } from "./conversations";
 import type { DeviceRecord, DeviceStore } from "./device-store";
 import type { KeyedLock } from "./lock";
-import type { DecryptedMessage, E2eeSession } from "./types";
+import type { E2eeEvents, E2eeSession } from "./types";
 
 /**
  * What the E2EE modules share once this device is registered. Holding one is the proof that the device
@@ -20,8 +20,8 @@ export interface DeviceContext {
   readonly keyPackageTarget: number;
   /** Reports background work that failed, or a message or welcome that could not be used, as an `error` event. */
   report(error: unknown): void;
-  /** Hands a decrypted message to the app as a `message` event. */
-  deliver(message: DecryptedMessage): void;
+  /** Hands a decrypted message, edit, reaction or deletion to the app as an event. */
+  emit<K extends Exclude<keyof E2eeEvents, "error">>(event: K, payload: E2eeEvents[K]): void;
 }
 
 /** How many messages or commits are read per request. */
@@ -32,6 +32,12 @@ export const MAX_COMMIT_ATTEMPTS = 6;
 
 export const e2eeError = (code: "DECRYPTION_FAILED" | "E2EE_NOT_READY", message: string, details?: unknown) =>
   new HestiaError(0, code, message, details);
+
+/** A request this device refuses before anything is sent, as the server would answer it. */
+export const refusal = (code: keyof typeof REFUSAL_STATUS, message: string, details?: unknown) =>
+  new HestiaError(REFUSAL_STATUS[code], code, message, details);
+
+const REFUSAL_STATUS = { VALIDATION_ERROR: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 } as const;
 
 /** Anything thrown, as the error the `error` event carries. */
 export function asHestiaError(error: unknown): HestiaError {

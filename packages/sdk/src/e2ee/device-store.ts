@@ -26,6 +26,21 @@ export interface ConversationRecord {
   joinedEpoch: number;
   /** A commit sent but not yet known to be accepted, and the group as it will be if it was. */
   pending?: { epoch: number; commit: string; state: string };
+  /** The newest messages sent or decrypted here, by id: whom edits may come from, and what deleting one erases. */
+  known?: Record<string, KnownMessage>;
+  /** The conversation's change counter up to which deletions were checked (see deletions.ts). */
+  changeSeq?: number;
+}
+
+/** A message as a device remembers it, to apply edits, reactions and deletions to. */
+export interface KnownMessage {
+  userId: number;
+  seq: number;
+  createdAt: string;
+  /** The ids of the encrypted messages that edited it (their ciphertext holds its text too). */
+  edits?: number[];
+  editedAt?: string;
+  deleted?: true;
 }
 
 /**

@@ -7,22 +7,49 @@
 //   group-sync.ts      each group's devices in line with its members': creating it, reacting to device changes
 //   committer.ts       publishing a commit, converging when another device's commit won the epoch (409)
 //   membership.ts      deciding a commit: which devices to add (claiming their key packages) and remove
-//   sending.ts         encrypting and posting a message
+//   content.ts         the typed payloads inside the ciphertext: a message, an edit, a reaction
+//   sending.ts         encrypting and posting a payload
+//   lifecycle.ts       replies' targets, edits, reactions and deletion on the sending side
 //   receiving.ts       reading a conversation's new messages and decrypting them
+//   applying.ts        what a decrypted payload does (an edit only from its message's author)
+//   known.ts           the newest messages a device remembers, to apply edits and deletions to
 //   active-device.ts   a registered device at work: its realtime reactions and catching up
 
 import { contract, type Device, type Group } from "@hestia/contracts";
 import type { EncryptedFileRef } from "../attachments/file-crypto";
 import { createEmitter } from "../realtime/emitter";
 import { ActiveDevice } from "./active-device";
+import { decryptedMessage, type TextPayload } from "./content";
 import { asHestiaError, e2eeError, follow } from "./context";
+import type { ConversationRecord } from "./device-store";
 import { changeMembers, groupOf, syncAllRosters } from "./group-sync";
+import * as lifecycle from "./lifecycle";
 import * as mls from "./mls";
 import { safetyNumberOf } from "./safety-number";
 import { send } from "./sending";
 import type { DecryptedMessage, E2eeEvents, E2eeOptions, E2eeSession } from "./types";
 
-export type { DecryptedMessage, E2eeEvents, E2eeOptions, E2eeSession } from "./types";
+export type { DecryptedMessage, DecryptedReaction, E2eeEvents, E2eeOptions, E2eeSession } from "./types";
+
+/**
+ * What an encrypted send may carry besides its text: encrypted files from
+ * `client.attachments.uploadEncrypted`, the id of the message it replies to, and the users it mentions.
+ * All of it travels inside the ciphertext.
+ */
+export interface EncryptedSendOptions {
+  files?: EncryptedFileRef[];
+  replyToId?: number;
+  mentions?: number[];
+}
+
+/** The parts of a text payload that `options` give. */
+const textPayload = (text: string, options: EncryptedSendOptions): TextPayload => ({
+  type: "text",
+  text,
+  ...(options.files?.length ? { files: options.files } : {}),
+  ...(options.replyToId !== undefined ? { replyTo: options.replyToId } : {}),
+  ...(options.mentions?.length ? { mentions: [...new Set(options.mentions)] } : {}),
+});
 
 const { e2ee, messages, groups } = contract;
 
@@ -67,11 +94,20 @@ export class E2ee {
     return { deviceId: ctx.device.deviceId };
   }
 
-  /** Sends an encrypted direct message to a friend, with encrypted files from `client.attachments.uploadEncrypted`. */
-  async sendDM(userId: number, text: string, options: { files?: EncryptedFileRef[] } = {}): Promise<DecryptedMessage> {
+  /** Sends an encrypted direct message to a friend (a reply, with mentions and encrypted files if asked). */
+  async sendDM(userId: number, text: string, options: EncryptedSendOptions = {}): Promise<DecryptedMessage> {
     const { ctx } = await this.#ready();
     const conversation = await this.#session.call(e2ee.direct, { userId });
-    return send(ctx, conversation, text, (keyed) => this.#session.call(messages.sendDirect, { ...keyed, userId }), options.files);
+    const payload = textPayload(text, options);
+    const message = await send(ctx, conversation, payload, (keyed) => this.#session.call(messages.sendDirect, { ...keyed, userId }));
+    const record: ConversationRecord = {
+      conversationId: message.conversationId,
+      kind: "DIRECT",
+      peerUserId: userId,
+      cursor: 0,
+      joinedEpoch: 0,
+    };
+    return decryptedMessage(record, message, payload, ctx.device.deviceId, ctx.device.userId);
   }
 
   /** Creates an encrypted group with you as owner and these friends as members. */
@@ -95,11 +131,44 @@ export class E2ee {
     await changeMembers(ctx, groupId, { remove: [userId] });
   }
 
-  /** Sends an encrypted message to a group, with encrypted files from `client.attachments.uploadEncrypted`. */
-  async sendGroupMessage(groupId: number, text: string, options: { files?: EncryptedFileRef[] } = {}): Promise<DecryptedMessage> {
+  /** Sends an encrypted message to a group (a reply, with mentions and encrypted files if asked). */
+  async sendGroupMessage(groupId: number, text: string, options: EncryptedSendOptions = {}): Promise<DecryptedMessage> {
     const { ctx } = await this.#ready();
     const conversation = await this.#session.call(e2ee.conversation, { conversationId: groupId });
-    return send(ctx, conversation, text, (keyed) => this.#session.call(groups.sendMessage, { ...keyed, id: groupId }), options.files);
+    const payload = textPayload(text, options);
+    const message = await send(ctx, conversation, payload, (keyed) => this.#session.call(groups.sendMessage, { ...keyed, id: groupId }));
+    const record: ConversationRecord = { conversationId: groupId, kind: "GROUP", cursor: 0, joinedEpoch: 0 };
+    return decryptedMessage(record, message, payload, ctx.device.deviceId, ctx.device.userId);
+  }
+
+  /**
+   * Changes the text of your own encrypted message (one this device sent or decrypted among the
+   * conversation's latest 500): the new text travels as an encrypted edit, and the other devices emit
+   * `messageUpdated`. Someone else's message is 403, an unknown one 404, a deleted one 409.
+   */
+  async edit(messageId: number, text: string): Promise<DecryptedMessage> {
+    const { ctx } = await this.#ready();
+    const { record, message, editedAt } = await lifecycle.edit(ctx, messageId, text);
+    return { ...decryptedMessage(record, message, { text }, ctx.device.deviceId, ctx.device.userId), editedAt };
+  }
+
+  /** Reacts to a message of an encrypted conversation with one emoji; the other devices emit `reaction`. */
+  async react(messageId: number, emoji: string): Promise<void> {
+    await lifecycle.react((await this.#ready()).ctx, messageId, emoji, "add");
+  }
+
+  /** Takes back a reaction to a message of an encrypted conversation. */
+  async unreact(messageId: number, emoji: string): Promise<void> {
+    await lifecycle.react((await this.#ready()).ctx, messageId, emoji, "remove");
+  }
+
+  /**
+   * Deletes a message of an encrypted conversation for everyone (as `client.messages.delete`: yours, or
+   * any in a group you own or administer): the server erases its ciphertext, and this device also deletes
+   * the encrypted edits of it that it knows of. Members' devices emit `messageDeleted`.
+   */
+  async delete(messageId: number): Promise<void> {
+    await lifecycle.remove((await this.#ready()).ctx, messageId);
   }
 
   /**
@@ -156,7 +225,7 @@ export class E2ee {
     this.#active?.stop();
     const active = await ActiveDevice.register(this.#session, this.#options, {
       report: (error) => this.#events.emit("error", asHestiaError(error)),
-      deliver: (message) => this.#events.emit("message", message),
+      emit: (event, payload) => this.#events.emit(event, payload),
     });
     this.#active = active;
     await active.start();

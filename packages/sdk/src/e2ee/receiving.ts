@@ -1,7 +1,9 @@
 import { contract, type Message, parseDeviceIdentity } from "@hestia/contracts";
-import { decodeContent, decryptedMessage } from "./content";
+import { applyPayload } from "./applying";
+import { decodePayload } from "./content";
 import { type DeviceContext, e2eeError, PAGE, tolerate } from "./context";
 import { type HeldConversation, isHeld } from "./conversations";
+import { readDeletions } from "./deletions";
 import type { ConversationRecord } from "./device-store";
 import { applyCommits } from "./inbox";
 import * as mls from "./mls";
@@ -9,14 +11,16 @@ import * as mls from "./mls";
 const { messages, groups } = contract;
 
 /**
- * Reads a held conversation's new messages (and, if asked, newer commits) under its lock. A conversation
- * that is gone, or that this device's user was removed from, has nothing more to read.
+ * Reads a held conversation's new messages (and, if asked, newer commits, and the deletions made while
+ * this device was away) under its lock. A conversation that is gone, or that this device's user was
+ * removed from, has nothing more to read.
  */
-export function catchUp(ctx: DeviceContext, conversationId: number, commitsToo: boolean): Promise<void> {
+export function catchUp(ctx: DeviceContext, conversationId: number, commitsToo: boolean, deletionsToo = false): Promise<void> {
   return ctx.withLock(conversationId, async () => {
     const record = await ctx.conversations.record(conversationId);
     if (!isHeld(record)) return;
     await tolerate(["NOT_FOUND", "FORBIDDEN"], async () => {
+      if (deletionsToo) await readDeletions(ctx, record);
       await readNew(ctx, record);
       if (commitsToo) await applyCommits(ctx, record);
     });
@@ -28,6 +32,8 @@ export async function readNew(ctx: DeviceContext, record: HeldConversation): Pro
   for (;;) {
     const page = await pageAfterCursor(ctx, record);
     for (const message of page) {
+      // Deletions are checked from the first message read on: nothing this device remembers is older.
+      record.changeSeq ??= message.changeSeq;
       if (message.encrypted && message.ciphertext) await receive(ctx, record, message, message.ciphertext);
       record.cursor = message.id;
     }
@@ -68,7 +74,10 @@ async function pageAfterCursor(ctx: DeviceContext, record: ConversationRecord): 
   }
 }
 
-/** Decrypts one message and delivers it, its group state saved first; reports one that cannot be read. */
+/**
+ * Decrypts one message and applies its payload (a message, an edit, a reaction), its group state saved
+ * first; reports one that cannot be read, or whose payload this SDK cannot use.
+ */
 async function receive(ctx: DeviceContext, record: HeldConversation, message: Message, ciphertext: string): Promise<void> {
   const fail = (reason: string) =>
     ctx.report(
@@ -88,9 +97,15 @@ async function receive(ctx: DeviceContext, record: HeldConversation, message: Me
   if (!decrypted.ok) return fail(decrypted.reason);
   const sender = parseDeviceIdentity(decrypted.value.sender.identity);
   if (!sender || sender.userId !== message.userId) return fail("the sender's credential does not match the message's sender");
-  const content = decodeContent(decrypted.value.plaintext);
-  if (content === undefined) return fail("unreadable content");
+  const decoded = decodePayload(decrypted.value.plaintext);
   record.cursor = message.id;
+  if (!decoded.ok) {
+    // Decrypted all the same: the group moved past it, and it must not be read again.
+    await ctx.conversations.keep(record, decrypted.value.group);
+    return fail(decoded.reason);
+  }
+  const applied = applyPayload(record, message, decoded.payload, sender.deviceId, ctx.device.userId);
+  applied.record(record);
   await ctx.conversations.keep(record, decrypted.value.group);
-  ctx.deliver(decryptedMessage(record, message, content.text, sender.deviceId, content.files));
+  applied.announce(ctx);
 }

@@ -1,13 +1,12 @@
 import type { E2eeConversation, Message } from "@hestia/contracts";
-import type { EncryptedFileRef } from "../attachments/file-crypto";
 import { sendIdempotent } from "../idempotency";
 import { requireMember, syncRoster } from "./committer";
-import { decryptedMessage, encodeText } from "./content";
+import { encodePayload, type Payload } from "./content";
 import { type DeviceContext, isEpochConflict, MAX_COMMIT_ATTEMPTS } from "./context";
 import { ensureGroup } from "./group-sync";
 import { applyCommits } from "./inbox";
+import { remember, rememberEdit } from "./known";
 import * as mls from "./mls";
-import type { DecryptedMessage } from "./types";
 
 /** The body of an encrypted message as the REST endpoints take it. */
 export type EncryptedSend = { encrypted: true; ciphertext: string; idempotencyKey?: string; attachments?: number[] };
@@ -16,20 +15,16 @@ export type EncryptedSend = { encrypted: true; ciphertext: string; idempotencyKe
 export type Post = (input: EncryptedSend & { idempotencyKey: string }) => Promise<Message>;
 
 /**
- * Encrypts `text` for the conversation's group and posts it (under the conversation's lock); when the
- * epoch moved on meanwhile, catches up and encrypts again. Returns the message as the recipients read it.
+ * Encrypts a payload for the conversation's group and posts it (under the conversation's lock); when the
+ * epoch moved on meanwhile, catches up and encrypts again. Resolves with the stored message, remembered on
+ * this device (an edit is noted on the message it edits).
  */
-export function send(
-  ctx: DeviceContext,
-  conversation: E2eeConversation,
-  text: string,
-  post: Post,
-  files?: EncryptedFileRef[],
-): Promise<DecryptedMessage> {
+export function send(ctx: DeviceContext, conversation: E2eeConversation, payload: Payload, post: Post): Promise<Message> {
   return ctx.withLock(conversation.conversationId, async () => {
     const record = await ensureGroup(ctx, conversation);
-    const plaintext = encodeText(text, files);
+    const plaintext = encodePayload(payload);
     // The ids travel in the clear too, so that the conversation's members may download the (opaque) files.
+    const files = payload.type === "text" ? payload.files : undefined;
     const attachments = files?.length ? { attachments: files.map((file) => file.id) } : {};
     for (let attempt = 1; ; attempt++) {
       const { ciphertext, group } = await mls.encrypt(ctx.conversations.group(record), plaintext);
@@ -41,7 +36,11 @@ export function send(
           post,
           ctx.session.retry,
         );
-        return decryptedMessage(record, message, text, ctx.device.deviceId, files);
+        if (payload.type === "text")
+          remember(record, message.id, { userId: message.userId, seq: message.seq, createdAt: message.createdAt });
+        if (payload.type === "edit") rememberEdit(record, payload.target, message.id, message.createdAt);
+        await ctx.conversations.keep(record);
+        return message;
       } catch (error) {
         if (!isEpochConflict(error) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
       }
