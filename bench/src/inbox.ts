@@ -8,6 +8,8 @@ export interface InboxSeed {
   user: BenchUser;
   conversations: number;
   messages: number;
+  /** The text of each message in turn (by default a line that names its seq). */
+  content?: (seq: number) => string;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function seedInboxes(databaseUrl: string, dataDir: string, others: 
             conversationId: conversation.id,
             seq,
             senderId: sender.id,
-            content: `inbox history message ${seq} `.repeat(3),
+            content: inbox.content ? inbox.content(seq) : `inbox history message ${seq} `.repeat(3),
             createdAt: new Date(lastAt.getTime() - (inbox.messages - seq) * 1000),
           });
         }
