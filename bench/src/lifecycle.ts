@@ -28,7 +28,28 @@ function random(seed: number): () => number {
  */
 export function chatText(seed: number): (index: number) => string {
   const next = random(seed);
-  const syllables = ["ka", "lo", "mi", "nu", "ra", "so", "te", "vi", "da", "fe", "go", "hu", "pa", "re", "sa", "to", "be", "ne", "mo", "ze"];
+  const syllables = [
+    "ka",
+    "lo",
+    "mi",
+    "nu",
+    "ra",
+    "so",
+    "te",
+    "vi",
+    "da",
+    "fe",
+    "go",
+    "hu",
+    "pa",
+    "re",
+    "sa",
+    "to",
+    "be",
+    "ne",
+    "mo",
+    "ze",
+  ];
   const vocabulary: string[] = [];
   const seen = new Set<string>();
   while (vocabulary.length < 5_000) {
@@ -40,7 +61,10 @@ export function chatText(seed: number): (index: number) => string {
   }
   const cumulative: number[] = [];
   let total = 0;
-  for (let rank = 1; rank <= vocabulary.length; rank++) cumulative.push((total += 1 / rank));
+  for (let rank = 1; rank <= vocabulary.length; rank++) {
+    total += 1 / rank;
+    cumulative.push(total);
+  }
   const pick = () => {
     const target = next() * total;
     let low = 0;

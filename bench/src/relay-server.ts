@@ -27,14 +27,16 @@ io.on("connection", (socket) => {
   });
   // A reaction goes to the room of the group the socket joined (the scenario joins one), as the same
   // `reaction` event the server sends; the acknowledgement is the same shape (a message's reactions).
-  const reaction = (added: boolean) => ({ messageId, emoji }: { messageId: number; emoji: string }, ack?: (answer: unknown) => void) => {
-    const room = [...socket.rooms].find((name) => name.startsWith("group:"));
-    if (room) {
-      const conversationId = Number(room.slice("group:".length));
-      io.to(room).emit("reaction", { conversationId, messageId, emoji, userId, added, changeSeq: nextChangeSeq++ });
-    }
-    ack?.({ reactions: added ? [{ emoji, count: 1, me: true }] : [] });
-  };
+  const reaction =
+    (added: boolean) =>
+    ({ messageId, emoji }: { messageId: number; emoji: string }, ack?: (answer: unknown) => void) => {
+      const room = [...socket.rooms].find((name) => name.startsWith("group:"));
+      if (room) {
+        const conversationId = Number(room.slice("group:".length));
+        io.to(room).emit("reaction", { conversationId, messageId, emoji, userId, added, changeSeq: nextChangeSeq++ });
+      }
+      ack?.({ reactions: added ? [{ emoji, count: 1, me: true }] : [] });
+    };
   socket.on("react", reaction(true));
   socket.on("unreact", reaction(false));
 });
