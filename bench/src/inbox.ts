@@ -1,4 +1,4 @@
-import { createDb, migrate, parseDatabaseUrl } from "@hestia/db";
+import { createDb, migrate, openLean, parseDatabaseUrl } from "@hestia/db";
 import type { Socket } from "socket.io-client";
 import { at, closeAll, closedLoop, connectAll, type Timing } from "./load";
 import type { BenchUser } from "./seed";
@@ -63,7 +63,18 @@ export async function seedInboxes(databaseUrl: string, dataDir: string, others: 
         }
         if (c % 5 === 0) mentions.push({ conversationId: conversation.id, seq: inbox.messages - (inbox.messages % 2 === 0 ? 1 : 0) });
       }
-      for (let i = 0; i < messages.length; i += 5_000) await db.message.createMany({ data: messages.slice(i, i + 5_000) });
+      // Prepared statements, many rows to a transaction: far quicker than the ORM for hundreds of thousands of rows.
+      const lean = openLean(target, { synchronous: "normal" });
+      try {
+        for (let i = 0; i < messages.length; i += 10_000) {
+          await lean.runMany(
+            "INSERT INTO `Message` (`conversationId`, `seq`, `senderId`, `content`, `createdAt`) VALUES (?, ?, ?, ?, ?)",
+            messages.slice(i, i + 10_000).map((m) => [m.conversationId, m.seq, m.senderId, m.content, m.createdAt]),
+          );
+        }
+      } finally {
+        await lean.close();
+      }
       for (const mention of mentions) {
         const message = await db.message.findUniqueOrThrow({
           where: { conversationId_seq: { conversationId: mention.conversationId, seq: mention.seq } },
