@@ -1,4 +1,4 @@
-import { createDb, migrate, parseDatabaseUrl } from "@hestia/db";
+import { createDb, migrate, openLean, parseDatabaseUrl } from "@hestia/db";
 import type { Socket } from "socket.io-client";
 import { at, closeAll, closedLoop, connectAll, type Timing } from "./load";
 import type { BenchUser } from "./seed";
@@ -8,6 +8,8 @@ export interface InboxSeed {
   user: BenchUser;
   conversations: number;
   messages: number;
+  /** The text of each message in turn (by default a line that names its seq). */
+  content?: (seq: number) => string;
 }
 
 /**
@@ -55,13 +57,24 @@ export async function seedInboxes(databaseUrl: string, dataDir: string, others: 
             conversationId: conversation.id,
             seq,
             senderId: sender.id,
-            content: `inbox history message ${seq} `.repeat(3),
+            content: inbox.content ? inbox.content(seq) : `inbox history message ${seq} `.repeat(3),
             createdAt: new Date(lastAt.getTime() - (inbox.messages - seq) * 1000),
           });
         }
         if (c % 5 === 0) mentions.push({ conversationId: conversation.id, seq: inbox.messages - (inbox.messages % 2 === 0 ? 1 : 0) });
       }
-      for (let i = 0; i < messages.length; i += 5_000) await db.message.createMany({ data: messages.slice(i, i + 5_000) });
+      // Prepared statements, many rows to a transaction: far quicker than the ORM for hundreds of thousands of rows.
+      const lean = openLean(target, { synchronous: "normal" });
+      try {
+        for (let i = 0; i < messages.length; i += 10_000) {
+          await lean.runMany(
+            "INSERT INTO `Message` (`conversationId`, `seq`, `senderId`, `content`, `createdAt`) VALUES (?, ?, ?, ?, ?)",
+            messages.slice(i, i + 10_000).map((m) => [m.conversationId, m.seq, m.senderId, m.content, m.createdAt]),
+          );
+        }
+      } finally {
+        await lean.close();
+      }
       for (const mention of mentions) {
         const message = await db.message.findUniqueOrThrow({
           where: { conversationId_seq: { conversationId: mention.conversationId, seq: mention.seq } },

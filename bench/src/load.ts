@@ -58,6 +58,8 @@ export async function closedLoop<Payload>(options: {
   receivers: { socket: Socket; event: string; count: (payload: Payload) => number }[];
   window: number;
   timing: Timing;
+  /** Sees every acknowledgement (to count failed sends). */
+  onAck?: (answer: unknown) => void;
 }): Promise<{ deliveriesPerSecond: number; acksPerSecond: number }> {
   let measuring = false;
   let stopping = false;
@@ -70,12 +72,13 @@ export async function closedLoop<Payload>(options: {
   }
   // One acknowledged send each before the clock starts: a pair's first DM creates its conversation, a
   // one-time cost that (hundreds of pairs at once) can outlast a short warmup and is not the steady state.
-  await Promise.all(options.senders.map(({ socket, send }) => emitAck(socket, ...send())));
+  await Promise.all(options.senders.map(async ({ socket, send }) => options.onAck?.(await emitAck(socket, ...send()))));
   const loops = options.senders.flatMap(({ socket, send }) =>
     Array.from({ length: options.window }, async () => {
       while (!stopping) {
         const [event, payload] = send();
-        await emitAck(socket, event, payload);
+        const answer = await emitAck(socket, event, payload);
+        options.onAck?.(answer);
         if (measuring) acks++;
       }
     }),

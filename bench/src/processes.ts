@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { createDeployment, startServerProcess } from "@hestia/server/testing";
 import { type InboxSeed, seedInboxes } from "./inbox";
+import { seedReactionTargets, seedSearch } from "./lifecycle";
 import { at } from "./load";
 import { log } from "./report";
 import { seed } from "./seed";
@@ -36,10 +37,19 @@ const raisedLimits = {
   RATE_LIMIT_SENDS: "1000000/1s",
   RATE_LIMIT_FRIEND_REQUESTS: "1000000/1s",
   RATE_LIMIT_LOOKUPS: "1000000/1s",
+  RATE_LIMIT_REACTIONS: "1000000/1s",
+  RATE_LIMIT_MESSAGE_SEARCH: "1000000/1s",
 };
 
-/** The real server (NODE_ENV=production) in its own process, on a fresh database seeded for `size`. */
-export async function startApp(flavour: "sqlite" | "mariadb", size: Pick<Settings, "idle" | "pairs" | "groups" | "inbox">) {
+/**
+ * The real server (NODE_ENV=production) in its own process, on a fresh database seeded for `size`;
+ * `lifecycle`: also the search history and the messages to react to, when those scenarios run.
+ */
+export async function startApp(
+  flavour: "sqlite" | "mariadb",
+  size: Pick<Settings, "idle" | "pairs" | "groups" | "inbox" | "search">,
+  lifecycle = false,
+) {
   const secret = randomBytes(32).toString("hex");
   log(
     `per-user limits raised for the load (still checked on every send): ${Object.entries(raisedLimits)
@@ -65,6 +75,20 @@ export async function startApp(flavour: "sqlite" | "mariadb", size: Pick<Setting
     );
     await seedInboxes(deployment.database.url, dataDir, seeded.users.slice(0, -2), inboxes);
   }
+  // The searcher is the third user from the end; its peers are users the inboxes do not include.
+  const searcher = at(seeded.users, seeded.users.length - 3);
+  let search = { searcher, messages: 0, matching: 0 };
+  if (lifecycle && wanted("search_rest")) {
+    const { conversations, messages } = size.search;
+    log(`seeding ${conversations * messages} messages in ${conversations} conversations of the searcher`);
+    const started = Date.now();
+    search = { searcher, ...(await seedSearch(deployment.database.url, dataDir, seeded.users.slice(0, -3), searcher, size.search)) };
+    log(`seeded ${search.messages} messages (${search.matching} hold the word) in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+  const reactionTargets =
+    lifecycle && wanted("reaction_throughput")
+      ? await seedReactionTargets(deployment.database.url, dataDir, seeded.groups)
+      : new Map<number, number[]>();
   // BENCH_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROFILE_DIR;
   const server = await startServerProcess(deployment, 0, {}, profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []);
@@ -72,6 +96,8 @@ export async function startApp(flavour: "sqlite" | "mariadb", size: Pick<Setting
     server,
     seeded,
     inboxes,
+    search,
+    reactionTargets,
     async stop() {
       await server.kill("SIGTERM");
       await deployment.drop();

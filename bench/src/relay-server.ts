@@ -7,6 +7,7 @@ import { Server } from "socket.io";
 const httpServer = createServer();
 const io = new Server(httpServer, { serveClient: false });
 let nextId = 1;
+let nextChangeSeq = 1;
 io.on("connection", (socket) => {
   const userId = Number((socket.handshake.auth as { userId?: number }).userId);
   void socket.join(`user:${userId}`);
@@ -24,6 +25,20 @@ io.on("connection", (socket) => {
     io.to(`group:${groupId}`).emit("newGroupMessage", message);
     ack?.(message);
   });
+  // A reaction goes to the room of the group the socket joined (the scenario joins one), as the same
+  // `reaction` event the server sends; the acknowledgement is the same shape (a message's reactions).
+  const reaction =
+    (added: boolean) =>
+    ({ messageId, emoji }: { messageId: number; emoji: string }, ack?: (answer: unknown) => void) => {
+      const room = [...socket.rooms].find((name) => name.startsWith("group:"));
+      if (room) {
+        const conversationId = Number(room.slice("group:".length));
+        io.to(room).emit("reaction", { conversationId, messageId, emoji, userId, added, changeSeq: nextChangeSeq++ });
+      }
+      ack?.({ reactions: added ? [{ emoji, count: 1, me: true }] : [] });
+    };
+  socket.on("react", reaction(true));
+  socket.on("unreact", reaction(false));
 });
 httpServer.listen(0, "127.0.0.1", () => {
   console.log(`relay listening on ${(httpServer.address() as AddressInfo).port}`);

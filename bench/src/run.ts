@@ -3,6 +3,7 @@
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { dmWithReceipts, type InboxSeed } from "./inbox";
+import { REACTION_TARGETS, reactionThroughput, SEARCH_WORD } from "./lifecycle";
 import { httpLoad, median } from "./load";
 import { rawInsertRate, storeAppendRate } from "./persist";
 import { benchDir, startApp, startRelay } from "./processes";
@@ -25,7 +26,7 @@ async function main() {
   );
   const relay = await startRelay();
   const relaySide: Side = { url: relay.url, auth: (user) => ({ userId: user.id }) };
-  const app = await startApp("sqlite", settings);
+  const app = await startApp("sqlite", settings, true);
   const appSide: Side = { url: app.server.url, auth: (user) => ({ token: user.token }) };
   try {
     let appDmRate = 0;
@@ -101,6 +102,36 @@ async function main() {
         tenfoldHistoryRate: largeRate,
         tenfoldHistoryPercentOfBaseline: (100 * largeRate) / baseRate,
       });
+    }
+    if (wanted("search_rest")) {
+      const { searcher, messages, matching } = app.search;
+      log(
+        `search_rest: GET /search/messages?q=${SEARCH_WORD} (${matching} of the searcher's ${messages} messages hold it; ranked, first page) vs GET /health`,
+      );
+      const appRate = await repeated(() =>
+        httpLoad(
+          `${app.server.url}/search/messages?q=${SEARCH_WORD}`,
+          { authorization: `Bearer ${searcher.token}` },
+          settings.httpConcurrency,
+          settings.timing,
+        ),
+      );
+      const baseRate = await repeated(() => httpLoad(`${app.server.url}/health`, {}, settings.httpConcurrency, settings.timing));
+      record("search_rest", appRate, "requests/s", baseRate, "≥ 0.30", (ratio) => ratio >= 0.3, {
+        messages,
+        matching,
+        conversations: settings.search.conversations,
+      });
+    }
+    if (wanted("reaction_throughput")) {
+      log(
+        `reaction_throughput: reactions to the ${REACTION_TARGETS} newest messages in ${settings.groups} groups of 10, every member adding and taking back; app, then the bare relay's room fan-out`,
+      );
+      const reactionRate = async (side: Side) =>
+        (await reactionThroughput(side, app.seeded, app.reactionTargets, settings.timing)).deliveriesPerSecond;
+      const appRate = await repeated(() => reactionRate(appSide));
+      const baseRate = await repeated(() => reactionRate(relaySide));
+      record("reaction_throughput", appRate, "reaction deliveries/s", baseRate, "≥ 0.40", (ratio) => ratio >= 0.4);
     }
     if (wanted("upload_throughput")) {
       log(

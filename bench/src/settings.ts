@@ -15,6 +15,7 @@ export const settings = quick
       idleHoldMs: 2_000,
       httpConcurrency: 8,
       inbox: { conversations: 100, messages: 10 },
+      search: { conversations: 20, messages: 1_000 },
       uploads: { concurrent: 20, sizeMiB: 5 },
     }
   : {
@@ -26,6 +27,7 @@ export const settings = quick
       idleHoldMs: 60_000,
       httpConcurrency: 32,
       inbox: { conversations: 500, messages: 20 },
+      search: { conversations: 100, messages: 2_000 },
       uploads: { concurrent: 100, sizeMiB: 25 },
     };
 export type Settings = typeof settings;

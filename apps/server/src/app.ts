@@ -20,6 +20,7 @@ import { createConversationsRuntime } from "./modules/conversations/conversation
 import { createKeyPackageClaimLimiter } from "./modules/e2ee/claim-rate-limit";
 import { createInboxQueries } from "./modules/messages/store/inbox";
 import { createMessageStore } from "./modules/messages/store/message-store";
+import { drainTransactions } from "./modules/messages/store/steps";
 import { setPresence } from "./modules/presence/presence.service";
 import { createPresenceWrites } from "./modules/presence/presence-writes";
 import { createFirebaseSender, type FirebaseOverrides } from "./modules/push/firebase-sender";
@@ -162,6 +163,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         clearTimeout(timer);
         await push.close();
         await messages.drain();
+        await drainTransactions(lean);
         await peers?.leave().catch(() => undefined);
         await invalidation.close();
         await redis?.close();

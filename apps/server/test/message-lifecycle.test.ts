@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { editMessage, setReaction, tombstone } from "../src/modules/messages/store/lifecycle";
 import {
   api,
   befriend,
@@ -262,6 +263,53 @@ describe("the changes feed", () => {
     const outsider = await registerUser(server, "outsider");
     expect((await api(server, "GET", `/conversations/${groupId}/changes`, { token: outsider.token })).status).toBe(404);
     expect((await api(server, "GET", `/conversations/${groupId}/changes?after=-1`, { token: ann.token })).status).toBe(400);
+  });
+});
+
+describe("changes made in the same turn", () => {
+  it("are stored together, each with its own changeSeq, and one that fails or is refused changes nothing else", async () => {
+    const owner = await registerUser(server, "owner");
+    const ann = await registerUser(server, "ann");
+    const groupId = await groupOf(owner, [ann]);
+    const [a, b, c, d] = [
+      (await post(owner, groupId, { content: "a" })).body,
+      (await post(owner, groupId, { content: "b" })).body,
+      (await post(owner, groupId, { content: "c" })).body,
+      (await post(owner, groupId, { content: "d" })).body,
+    ];
+    await api(server, "DELETE", `/messages/${c.id}`, { token: owner.token });
+    const { lean } = server.app.deps;
+    const ref = (m: { id: number }) => ({ id: m.id, conversationId: groupId });
+    // Queued in one turn of the event loop: on SQLite one commit holds them all, each in a savepoint of its own.
+    const [reacted, edited, onTombstone, byNobody, deleted] = await Promise.allSettled([
+      setReaction(lean, ref(a), ann.id, "👍", true),
+      editMessage(lean, ref(b), "b2"),
+      setReaction(lean, ref(c), ann.id, "👍", true),
+      setReaction(lean, ref(a), 999_999_999, "👍", true),
+      tombstone(lean, ref(d), new Date()),
+    ]);
+    expect(reacted).toMatchObject({ status: "fulfilled", value: { status: "changed" } });
+    expect(edited).toMatchObject({ status: "fulfilled", value: { status: "edited" } });
+    expect(onTombstone).toEqual({ status: "fulfilled", value: { status: "deleted" } });
+    expect(byNobody.status).toBe("rejected");
+    expect(deleted.status).toBe("fulfilled");
+    const seqs = [reacted, edited, deleted].map((result) => {
+      if (result.status !== "fulfilled") throw new Error("not stored");
+      const value = result.value as number | { changeSeq: number };
+      return typeof value === "number" ? value : value.changeSeq;
+    });
+    expect(new Set(seqs).size).toBe(3);
+    const changes = (await api(server, "GET", `/conversations/${groupId}/changes?after=${c.changeSeq}`, { token: ann.token })).body.items;
+    // Ascending by changeSeq; on MariaDB the transactions run side by side, so only the set is fixed.
+    expect(changes.map((m: any) => m.changeSeq)).toEqual([...changes.map((m: any) => m.changeSeq)].sort((x, y) => x - y));
+    expect(changes.map((m: any) => [m.id, m.content, m.reactions]).sort((x: any, y: any) => x[0] - y[0])).toEqual([
+      [a.id, "a", [{ emoji: "👍", count: 1, me: true }]],
+      [b.id, "b2", undefined],
+      [c.id, null, undefined],
+      [d.id, null, undefined],
+    ]);
+    expect(await server.app.deps.db.messageEdit.count({ where: { messageId: b.id } })).toBe(1);
+    expect(await server.app.deps.db.reaction.count({ where: { messageId: { in: [a.id, c.id] } } })).toBe(1);
   });
 });
 

@@ -11,8 +11,9 @@ import { editHistory, editMessage, setReaction, tombstone } from "./store/lifecy
 import { changesAfter, readMessage } from "./store/lifecycle-read";
 import type { MessageFacts } from "./store/single-message";
 
+/** Who gets a change's event: the conversation's members (a prepared statement, on every reaction). */
 async function memberIds(deps: Deps, conversationId: number): Promise<number[]> {
-  const members = await deps.db.membership.findMany({ where: { conversationId }, select: { userId: true } });
+  const members = await deps.lean.all<{ userId: number }>("SELECT `userId` FROM `Membership` WHERE `conversationId` = ?", [conversationId]);
   return members.map((member) => member.userId);
 }
 

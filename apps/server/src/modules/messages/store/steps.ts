@@ -1,4 +1,5 @@
-import { type LeanDb, type SqlValue, sqliteTimestamp } from "@hestia/db";
+import { type LeanDb, type SqliteLean, type SqlValue, sqliteTimestamp } from "@hestia/db";
+import { createGroupCommit, type GroupCommit, type Settled } from "../group-commit";
 
 /** One statement of a transaction written once for both databases (see `transact`). */
 export type Step = { kind: "all" | "run"; sql: string; params: readonly SqlValue[] };
@@ -23,25 +24,62 @@ export class Rollback<T> {
 const sqliteParam = (value: SqlValue) =>
   value instanceof Date ? sqliteTimestamp(value) : typeof value === "boolean" ? Number(value) : value;
 
+/** Runs the statements `work` yields, synchronously, on SQLite. */
+function runSqliteSteps<R>(lean: SqliteLean, work: () => Steps<R>): R {
+  const steps = work();
+  let next = steps.next();
+  while (!next.done) {
+    const { kind, sql, params } = next.value;
+    const statement = lean.statement(sql);
+    const values = params.map(sqliteParam);
+    next = steps.next(kind === "all" ? statement.all(...values) : statement.run(...values).changes);
+  }
+  return next.value;
+}
+
+/** One queued transaction inside a batch, in a savepoint of its own: a `Rollback` or an error undoes it alone. */
+function settleInSavepoint(lean: SqliteLean, work: () => Steps<unknown>): Settled<unknown> {
+  lean.statement("SAVEPOINT `steps`").run();
+  try {
+    const value = runSqliteSteps(lean, work);
+    lean.statement("RELEASE `steps`").run();
+    return { value };
+  } catch (error) {
+    lean.statement("ROLLBACK TO `steps`").run();
+    lean.statement("RELEASE `steps`").run();
+    return error instanceof Rollback ? { value: error.value } : { error };
+  }
+}
+
+type Work = () => Steps<unknown>;
+const sqliteCommits = new WeakMap<SqliteLean, GroupCommit<Work, unknown>>();
+
 /**
- * Runs the statements `work` yields in one transaction: synchronously on SQLite (nothing else runs in
- * between), on one connection on MariaDB. A `Rollback` thrown inside undoes it and answers its value.
+ * SQLite's transactions of this module, group-committed like appends: those queued during one turn of the
+ * event loop commit together (one commit, one fsync), each in a savepoint of its own.
+ */
+function commitsOf(lean: SqliteLean): GroupCommit<Work, unknown> {
+  let commits = sqliteCommits.get(lean);
+  if (!commits) {
+    commits = createGroupCommit<Work, unknown>((works) => lean.transaction(() => works.map((work) => settleInSavepoint(lean, work))));
+    sqliteCommits.set(lean, commits);
+  }
+  return commits;
+}
+
+/** Resolves when the transactions queued so far have been written (before the database closes). */
+export function drainTransactions(lean: LeanDb): Promise<void> {
+  return lean.flavour === "sqlite" ? (sqliteCommits.get(lean)?.drain() ?? Promise.resolve()) : Promise.resolve();
+}
+
+/**
+ * Runs the statements `work` yields in one transaction: on SQLite synchronously (nothing else runs in
+ * between), committed together with the others of the same event-loop turn; on MariaDB on one connection.
+ * A `Rollback` thrown inside undoes it and answers its value.
  */
 export async function transact<R>(lean: LeanDb, work: () => Steps<R>): Promise<R> {
+  if (lean.flavour === "sqlite") return (await commitsOf(lean).push(work)) as R;
   try {
-    if (lean.flavour === "sqlite") {
-      return await lean.transaction(() => {
-        const steps = work();
-        let next = steps.next();
-        while (!next.done) {
-          const { kind, sql, params } = next.value;
-          const statement = lean.statement(sql);
-          const values = params.map(sqliteParam);
-          next = steps.next(kind === "all" ? statement.all(...values) : statement.run(...values).changes);
-        }
-        return next.value;
-      });
-    }
     return await lean.transaction(async (tx) => {
       const steps = work();
       let next = steps.next();
