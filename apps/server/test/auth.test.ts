@@ -153,6 +153,20 @@ describe("auth", () => {
       expect(response.body.code).toBe("TOKEN_EXPIRED");
     });
 
+    it("a token accepted before expires like any other: 401 TOKEN_EXPIRED once its time is up", async () => {
+      const user = await registerUser(server);
+      const token = jwt.sign({ ver: 0, exp: Math.floor(Date.now() / 1000) + 1 }, secretOf(), {
+        subject: String(user.id),
+        issuer: "hestia",
+      });
+      expect((await api(server, "GET", "/auth/status", { token })).status).toBe(200);
+      // The expiry has whole-second resolution: wait until the second after it has begun.
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const response = await api(server, "GET", "/auth/status", { token });
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe("TOKEN_EXPIRED");
+    });
+
     it("tokens expire: issued tokens carry exp", async () => {
       const user = await registerUser(server);
       const claims = jwt.decode(user.token) as { exp: number; iat: number };

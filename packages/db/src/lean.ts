@@ -138,11 +138,21 @@ function openSqlite(file: string, synchronous: "normal" | "full"): SqliteLean {
     }
   };
   const params = (values: readonly SqlValue[] = []) => values.map(sqliteParam);
+  const reader = readerCache(database);
   return {
     flavour: "sqlite",
     statement,
-    all: <T>(sql: string, values?: readonly SqlValue[]) => withPatience(() => statement(sql).all(...params(values)) as T[]),
-    get: <T>(sql: string, values?: readonly SqlValue[]) => withPatience(() => statement(sql).get(...params(values)) as T | undefined),
+    all: <T>(sql: string, values?: readonly SqlValue[]) =>
+      withPatience(() => {
+        const { prepared, toRow } = reader(sql);
+        return (prepared.all(...params(values)) as unknown[][]).map(toRow) as T[];
+      }),
+    get: <T>(sql: string, values?: readonly SqlValue[]) =>
+      withPatience(() => {
+        const { prepared, toRow } = reader(sql);
+        const row = prepared.get(...params(values)) as unknown[] | undefined;
+        return (row && toRow(row)) as T | undefined;
+      }),
     run: (sql, values) =>
       withPatience(() => {
         const result = statement(sql).run(...params(values));
@@ -158,6 +168,37 @@ function openSqlite(file: string, synchronous: "normal" | "full"): SqliteLean {
       await wal?.close();
       database.close();
     },
+  };
+}
+
+interface Reader {
+  prepared: Database.Statement;
+  toRow: (values: unknown[]) => Record<string, unknown>;
+}
+
+/**
+ * Statements that return rows, prepared once in raw mode (arrays of values), each with the function that
+ * turns such an array into the row object keyed by column name. better-sqlite3 builds a row object
+ * through one native property set per column, which costs more than the query itself for a page of wide
+ * rows (the inbox's summaries); objects built in JavaScript take a fraction of that time. A column name
+ * that repeats keeps its last value, as in better-sqlite3's own rows.
+ */
+function readerCache(database: Database.Database): (sql: string) => Reader {
+  const readers = new Map<string, Reader>();
+  return (sql) => {
+    let reader = readers.get(sql);
+    if (!reader) {
+      const prepared = database.prepare(sql).raw(true);
+      const names = prepared.columns().map((column) => column.name);
+      const toRow = (values: unknown[]) => {
+        const row: Record<string, unknown> = {};
+        for (let index = 0; index < names.length; index++) row[names[index] as string] = values[index];
+        return row;
+      };
+      reader = { prepared, toRow };
+      readers.set(sql, reader);
+    }
+    return reader;
   };
 }
 
