@@ -33,11 +33,11 @@ export function createLocalBlobStore(dir: string): BlobStore {
       }
       return { size: out.bytesWritten };
     },
-    async get(key) {
+    async get(key, range) {
       if (!BLOB_KEY.test(key)) return undefined;
       try {
         const info = await stat(pathOf(key));
-        return info.isFile() ? { stream: createReadStream(pathOf(key)), size: info.size } : undefined;
+        return info.isFile() ? { stream: createReadStream(pathOf(key), range), size: info.size } : undefined;
       } catch {
         return undefined;
       }
