@@ -170,8 +170,10 @@ function receiveFile(deps: Deps, req: IncomingMessage, key: string, maxBytes: nu
       tap = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           if (headLength < SNIFF_BYTES) {
-            headChunks.push(chunk);
-            headLength += chunk.length;
+            // A copy of the bytes sniffed, not the chunk: a chunk is a view of a 64 KiB socket read.
+            const part = Buffer.from(chunk.subarray(0, SNIFF_BYTES - headLength));
+            headChunks.push(part);
+            headLength += part.length;
             if (headLength >= SNIFF_BYTES)
               void sniff().then(
                 (type) => {
