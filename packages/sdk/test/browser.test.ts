@@ -103,6 +103,35 @@ describe.skipIf(!haveChromium)("the SDK in a real browser (Chromium), against a 
     await tab.close();
   }, 60_000);
 
+  it("uploads a file with onProgress (rising, ending at its size) and downloads the same bytes", async () => {
+    const tab = await browser.newPage();
+    await tab.goto(pageUrl);
+    await tab.waitForFunction(() => "sdk" in window);
+    const result = await tab.evaluate(async (baseUrl) => {
+      const { createClient } = (window as any).sdk;
+      const client = createClient({ baseUrl });
+      await client.auth.register({ username: `browser_up_${Math.random().toString(36).slice(2, 8)}`, password: "password123" });
+      // 12 MiB that differ from place to place, so a shifted or dropped chunk shows.
+      const bytes = new Uint8Array(12 * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 12)) % 251;
+      const progress: { loaded: number; total: number | undefined }[] = [];
+      const file = new File([bytes], "big.bin");
+      const uploaded = await client.attachments.upload(file, { onProgress: (step: (typeof progress)[number]) => progress.push(step) });
+      const downloaded: Uint8Array = await client.attachments.download(uploaded);
+      let same = downloaded.length === bytes.length;
+      for (let i = 0; same && i < bytes.length; i++) same = downloaded[i] === bytes[i];
+      return { size: bytes.length, uploaded: { name: uploaded.name, size: uploaded.size }, progress, same };
+    }, server.url);
+    expect(result.uploaded).toEqual({ name: "big.bin", size: result.size });
+    expect(result.same).toBe(true);
+    const loaded = result.progress.map((step) => step.loaded);
+    expect(loaded.length).toBeGreaterThan(1);
+    for (let i = 1; i < loaded.length; i++) expect(loaded[i]).toBeGreaterThan(loaded[i - 1] as number);
+    expect(loaded.at(-1)).toBe(result.size);
+    expect(new Set(result.progress.map((step) => step.total))).toEqual(new Set([result.size]));
+    await tab.close();
+  }, 60_000);
+
   it("exchanges end-to-end encrypted DMs between two browser devices (WebCrypto, no Node built-ins)", async () => {
     const tab = await browser.newPage();
     await tab.goto(pageUrl);

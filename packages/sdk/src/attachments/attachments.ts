@@ -187,10 +187,20 @@ function uploadWithXhr(
     const request = new XMLHttpRequest();
     request.open("POST", url);
     for (const [header, value] of Object.entries(headers)) request.setRequestHeader(header, value);
-    request.upload.onprogress = (event) =>
-      options.onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : blob.size });
+    // XHR counts the whole multipart body; progress is told in the file's own bytes, as with fetch, never
+    // going back, and ends at the file's size once the server has answered.
+    let reported = -1;
+    const report = (loaded: number) => {
+      if (loaded <= reported) return;
+      reported = loaded;
+      options.onProgress?.({ loaded, total: blob.size });
+    };
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) report(Math.min(blob.size, Math.floor((event.loaded / event.total) * blob.size)));
+    };
     request.onerror = () => reject(new HestiaError(0, "NETWORK_ERROR", "The upload failed"));
     request.onload = () => {
+      if (request.status >= 200 && request.status < 300) report(blob.size);
       let body: unknown;
       try {
         body = JSON.parse(request.responseText);

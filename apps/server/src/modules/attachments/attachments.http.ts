@@ -5,7 +5,9 @@ import { AppError } from "../../errors";
 import { contextFromRequest } from "../../http/context";
 import type { AttachmentRow } from "./attachment-row";
 import { visibleAttachment } from "./attachments.service";
+import { entityTag, requestedRange } from "./ranges";
 import { servedType } from "./sniff";
+import type { ByteRange } from "./storage/blob-store";
 import { receiveUpload } from "./upload";
 
 const ID = /^[1-9]\d{0,14}$/;
@@ -80,13 +82,30 @@ export function attachmentRoutes(deps: Deps): Router {
       }
       const row = await visibleAttachment(deps, userId, Number(id));
       const key = variant === "thumbnail" ? row.thumbnailKey : row.storageKey;
-      const blob = key ? await deps.blobs.get(key) : undefined;
+      if (!key) throw new AppError("NOT_FOUND", "This attachment has no thumbnail");
+      // Files are served whole or in one byte range (resumed downloads, media seeking); the size the
+      // range is checked against is the recorded one, so S3 is asked only for the bytes sent.
+      const etag = entityTag(key);
+      let range: ByteRange | undefined;
+      if (variant === "file") {
+        try {
+          range = requestedRange(req, row.size, etag);
+        } catch (error) {
+          res.setHeader("Content-Range", `bytes */${row.size}`);
+          throw error;
+        }
+      }
+      const blob = await deps.blobs.get(key, range);
       if (!blob) throw new AppError("NOT_FOUND", variant === "thumbnail" ? "This attachment has no thumbnail" : "Attachment not found");
-      if (variant === "thumbnail") safeHeaders(res, blob.size, "image/webp", contentDisposition("inline", `${row.name}.webp`));
+      const length = range ? range.end - range.start + 1 : blob.size;
+      if (variant === "thumbnail") safeHeaders(res, length, "image/webp", contentDisposition("inline", `${row.name}.webp`));
       else {
         const { contentType, disposition } = servingOf(row);
-        safeHeaders(res, blob.size, contentType, disposition);
+        safeHeaders(res, length, contentType, disposition);
+        res.setHeader("Accept-Ranges", "bytes");
       }
+      res.setHeader("ETag", etag);
+      if (range) res.status(206).setHeader("Content-Range", `bytes ${range.start}-${range.end}/${blob.size}`);
       if (req.method === "HEAD") {
         blob.stream.destroy();
         res.end();

@@ -55,15 +55,36 @@ export function documentAttachmentRoutes(document: OpenAPIObject, errorRef: { $r
       },
     },
   };
-  const download = (summary: string, description: string): PathItem => ({
+  const rangeHeaders = [
+    {
+      name: "Range",
+      in: "header" as const,
+      required: false,
+      schema: { type: "string" as const },
+      description: "One byte range: `bytes=start-end`, `bytes=start-` or `bytes=-suffix`",
+    },
+    {
+      name: "If-Range",
+      in: "header" as const,
+      required: false,
+      schema: { type: "string" as const },
+      description: "The file's ETag: the range only if the file is still that one",
+    },
+  ];
+  const ranged = {
+    "206": { description: "One byte range of the file (`Content-Range: bytes start-end/size`)", content: binary },
+    "416": error("RANGE_NOT_SATISFIABLE (the range starts past the end; `Content-Range: bytes */size`)"),
+  };
+  const download = (summary: string, description: string, ranges: boolean): PathItem => ({
     get: {
       summary,
       description,
       tags: ["attachments"],
       security: [{ bearerAuth: [] }, {}],
-      parameters: [id, ...signed],
+      parameters: ranges ? [id, ...signed, ...rangeHeaders] : [id, ...signed],
       responses: {
         "200": { description: "The bytes", content: binary },
+        ...(ranges ? ranged : {}),
         "400": error("VALIDATION_ERROR"),
         "401": error("UNAUTHORIZED | TOKEN_EXPIRED"),
         "404": error("NOT_FOUND (also for a file you may not see, and for a bad or expired link)"),
@@ -73,10 +94,13 @@ export function documentAttachmentRoutes(document: OpenAPIObject, errorRef: { $r
   document.paths["/attachments/{id}"] = download(
     "An attachment's bytes (its uploader, and members of the conversation it was sent to)",
     "Served with `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy; inline only for raster images, " +
-      "video and audio sniffed from the bytes, as a download (`Content-Disposition: attachment`) for anything else.",
+      "video and audio sniffed from the bytes, as a download (`Content-Disposition: attachment`) for anything else. " +
+      "Takes one byte range (`Accept-Ranges: bytes`): 206 with those bytes, 416 for a range past the end.",
+    true,
   );
   document.paths["/attachments/{id}/thumbnail"] = download(
     "An image attachment's thumbnail (WebP, at most 320×320, without metadata)",
     "404 for attachments without a thumbnail (not an image, or encrypted).",
+    false,
   );
 }

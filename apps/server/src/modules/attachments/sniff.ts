@@ -74,7 +74,8 @@ export function createMarkupScanner(): { feed(chunk: Buffer): void; readonly fou
       if (found) return;
       const text = tail + chunk.toString("latin1");
       if (MARKUP.test(text)) found = true;
-      tail = text.slice(-16);
+      // A string of its own: a slice of `text` would keep all of it alive until the next chunk.
+      tail = chunk.length >= 16 ? chunk.toString("latin1", chunk.length - 16) : text.slice(-16);
     },
     get found() {
       return found;

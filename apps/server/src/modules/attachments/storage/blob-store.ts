@@ -9,8 +9,12 @@ export interface BlobStore {
   readonly driver: "local" | "s3";
   /** Streams `body` into the store under `key`; resolves with the bytes written once the blob is complete. */
   put(key: string, body: Readable, options?: { contentType?: string }): Promise<{ size: number }>;
-  /** The blob's bytes as a stream and its size, or undefined when there is no such blob. */
-  get(key: string): Promise<{ stream: Readable; size: number } | undefined>;
+  /**
+   * The blob's bytes as a stream and its size, or undefined when there is no such blob. With `range`
+   * (inclusive byte offsets, already checked against the blob's size), only those bytes are streamed;
+   * `size` is still the whole blob's.
+   */
+  get(key: string, range?: ByteRange): Promise<{ stream: Readable; size: number } | undefined>;
   /** Deletes a blob; a missing blob is not an error. */
   delete(key: string): Promise<void>;
   /** Every blob with its last modification time (for the orphan sweep). */
@@ -21,6 +25,12 @@ export interface BlobStore {
    */
   signedUrl?(key: string, options: { expiresInSeconds: number; contentType: string; contentDisposition: string }): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Bytes `start` to `end` of a blob, both included (as in HTTP's `Range: bytes=start-end`). */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** Blob keys: 32 random hex characters, and ".thumb" for a thumbnail. */

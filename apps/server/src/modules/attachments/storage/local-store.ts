@@ -16,11 +16,20 @@ export function createLocalBlobStore(dir: string): BlobStore {
     assertBlobKey(key);
     return join(dir, key);
   };
+  // Made once, not on every write (and made again after a write found it gone).
+  let made: Promise<unknown> | undefined;
+  const ensureDir = () => {
+    made ??= mkdir(dir, { recursive: true }).catch((error) => {
+      made = undefined;
+      throw error;
+    });
+    return made;
+  };
   return {
     driver: "local",
     async put(key, body) {
       const target = pathOf(key);
-      await mkdir(dir, { recursive: true });
+      await ensureDir();
       const temporary = join(dir, `.${key}.${randomBytes(4).toString("hex")}.tmp`);
       const out = createWriteStream(temporary, { flags: "wx" });
       try {
@@ -28,16 +37,17 @@ export function createLocalBlobStore(dir: string): BlobStore {
         await rename(temporary, target);
       } catch (error) {
         body.destroy();
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") made = undefined;
         await rm(temporary, { force: true });
         throw error;
       }
       return { size: out.bytesWritten };
     },
-    async get(key) {
+    async get(key, range) {
       if (!BLOB_KEY.test(key)) return undefined;
       try {
         const info = await stat(pathOf(key));
-        return info.isFile() ? { stream: createReadStream(pathOf(key)), size: info.size } : undefined;
+        return info.isFile() ? { stream: createReadStream(pathOf(key), range), size: info.size } : undefined;
       } catch {
         return undefined;
       }

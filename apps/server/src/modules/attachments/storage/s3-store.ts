@@ -69,12 +69,20 @@ export function createS3BlobStore(config: S3StoreConfig): BlobStore {
       }
       return { size };
     },
-    async get(key) {
+    async get(key, range) {
       if (!BLOB_KEY.test(key)) return undefined;
       try {
-        const object = await client.send(new GetObjectCommand({ Bucket: config.bucket, Key: objectKey(key) }));
+        const object = await client.send(
+          new GetObjectCommand({
+            Bucket: config.bucket,
+            Key: objectKey(key),
+            Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+          }),
+        );
         if (!object.Body) return undefined;
-        return { stream: object.Body as Readable, size: object.ContentLength ?? 0 };
+        // A ranged answer's Content-Length is the part's; the whole object's size ends its Content-Range.
+        const whole = range ? Number(/\/(\d+)$/.exec(object.ContentRange ?? "")?.[1] ?? Number.NaN) : Number.NaN;
+        return { stream: object.Body as Readable, size: Number.isFinite(whole) ? whole : (object.ContentLength ?? 0) };
       } catch (error) {
         if (error instanceof NoSuchKey || error instanceof NotFound) return undefined;
         throw error;
