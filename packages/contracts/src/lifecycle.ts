@@ -15,12 +15,16 @@ export const SEARCH_QUERY_MAX = 200;
 // skin tone, regional indicator, keycap, tag); it holds at least one pictograph, a flag pair or a keycap.
 const EMOJI_CODE_POINTS = /^[\p{Extended_Pictographic}\p{Emoji_Component}\p{Emoji_Modifier}]+$/u;
 const EMOJI_CORE = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20E3/u;
+// Made once: building a segmenter costs far more than segmenting a short string with it.
+let graphemeSegmenter: Intl.Segmenter | undefined;
+const encoder = new TextEncoder();
 
 /** Whether `value` is exactly one emoji grapheme (ZWJ sequences, skin tones and flags included) of at most 32 bytes. */
 export function isEmoji(value: string): boolean {
-  if (!value || new TextEncoder().encode(value).length > EMOJI_MAX_BYTES) return false;
+  if (!value || encoder.encode(value).length > EMOJI_MAX_BYTES) return false;
   if (!EMOJI_CODE_POINTS.test(value) || !EMOJI_CORE.test(value)) return false;
-  const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(value)];
+  graphemeSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  const graphemes = [...graphemeSegmenter.segment(value)];
   return graphemes.length === 1;
 }
 
